@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// The apicred command. CommonJS on purpose: an ESM entry costs ~8 ms more start-up on Node 20, and
+// start-up is most of what `check` and a TAB press cost. The bundle is built by `npm run build`.
+"use strict";
+const { join } = require("node:path");
+
+let bundle;
+try {
+  bundle = require(join(__dirname, "..", "dist", "apicred.cjs"));
+} catch (err) {
+  if (err && err.code === "MODULE_NOT_FOUND" && String(err.message).includes("apicred.cjs")) {
+    process.stderr.write("apicred is not built yet: run `npm run build` (npm install does it for you)\n");
+    process.exit(70);
+  }
+  throw err;
+}
+bundle.main(process.argv);

@@ -1,0 +1,74 @@
+// `apicred action list | categories | add | remove`: the WHMCS catalog plus custom actions.
+import type { Command } from "commander";
+import { buildCatalog, listActions, listCategories, requireCategory } from "../core/catalog.js";
+import { addCustomAction, removeCustomAction } from "../core/custom-actions.js";
+import type { Context } from "../context.js";
+import { act } from "../program.js";
+
+function readCatalog(ctx: Context) {
+  return buildCatalog(ctx.read().actions);
+}
+
+export function register(program: Command): void {
+  const action = program.command("action").description("the API action catalog (WHMCS built-ins and custom actions)");
+
+  action
+    .command("list")
+    .alias("ls")
+    .description("list actions")
+    .option("--category <category>", "only this category")
+    .option("--custom", "only custom actions")
+    .action(
+      act(async (ctx, opts: { category?: string; custom?: boolean }) => {
+        const catalog = readCatalog(ctx);
+        const category = opts.category === undefined ? undefined : requireCategory(catalog, opts.category);
+        const rows = listActions(catalog).filter(
+          (a) => (category === undefined || a.category === category) && (!opts.custom || a.custom),
+        );
+        await ctx.out.result(rows, () =>
+          ctx.out.table(
+            ["action", "category", "source"],
+            rows.map((a) => [a.name, a.category, a.custom ? "custom" : "built-in"]),
+          ),
+        );
+      }),
+    );
+
+  action
+    .command("categories")
+    .description("list categories and how many actions each holds")
+    .action(
+      act(async (ctx) => {
+        const rows = listCategories(readCatalog(ctx));
+        await ctx.out.result(rows, () =>
+          ctx.out.table(["category", "actions", "custom"], rows.map((r) => [r.name, String(r.actions), String(r.custom)])),
+        );
+      }),
+    );
+
+  action
+    .command("add")
+    .description("add a custom action (e.g. one a WHMCS module registers)")
+    .argument("<name>", "the action name, e.g. MyModuleSync")
+    .requiredOption("--category <category>", "its category: an existing one or a new one")
+    .action(
+      act(async (ctx, name: string, opts: { category: string }) => {
+        const added = ctx.update((doc, record, now) => addCustomAction(doc, name, opts.category, now, record));
+        await ctx.out.result({ name: added.name, category: added.category, custom: true }, () =>
+          ctx.out.line(`added custom action ${added.name} (category ${added.category})`),
+        );
+      }),
+    );
+
+  action
+    .command("remove")
+    .alias("rm")
+    .description("remove a custom action (built-in actions cannot be removed)")
+    .argument("<name>", "the custom action")
+    .action(
+      act(async (ctx, name: string) => {
+        const removed = ctx.update((doc, record) => removeCustomAction(doc, name, record));
+        await ctx.out.result({ removed: removed.name }, () => ctx.out.line(`removed custom action ${removed.name}`));
+      }),
+    );
+}

@@ -1,0 +1,75 @@
+// `apicred init` and `apicred status`.
+import type { Command } from "commander";
+import type { StoreDoc } from "../core/types.js";
+import { act } from "../program.js";
+
+/** Plain-language warnings about the store's state (status shows them; doctor goes further). */
+function storeWarnings(doc: StoreDoc): string[] {
+  const warnings: string[] = [];
+  if (doc.ipAllowlist.length === 0) {
+    warnings.push(
+      doc.accessKey
+        ? "the IP allowlist is empty: only requests presenting the access key get through"
+        : "the IP allowlist is empty and no access key is set: the API is closed to every IP",
+    );
+  }
+  if (doc.admins.length === 0) warnings.push("no admins yet: add one with `apicred admin add <username>`");
+  return warnings;
+}
+
+export function register(program: Command): void {
+  program
+    .command("init")
+    .description("create the store (safe to run again)")
+    .action(
+      act(async (ctx) => {
+        const existed = ctx.store.exists();
+        ctx.update(() => undefined); // a missing store is created; an existing one is left as it is
+        await ctx.out.result({ store: ctx.store.path, created: !existed }, () => {
+          ctx.out.line(existed ? `store already exists: ${ctx.store.path}` : `created store ${ctx.store.path}`);
+        });
+      }),
+    );
+
+  program
+    .command("status")
+    .description("show the store path, what it holds and any warnings")
+    .action(
+      act(async (ctx) => {
+        const doc = ctx.read();
+        const now = Date.now();
+        const expired = doc.credentials.filter((c) => c.expiresAt !== null && Date.parse(c.expiresAt) <= now).length;
+        const status = {
+          store: ctx.store.path,
+          auditLog: ctx.store.auditPath,
+          version: doc.version,
+          counts: {
+            admins: doc.admins.length,
+            disabledAdmins: doc.admins.filter((a) => a.disabled).length,
+            roles: doc.roles.length,
+            credentials: doc.credentials.length,
+            expiredCredentials: expired,
+            customActions: doc.actions.length,
+            ipAllowlist: doc.ipAllowlist.length,
+          },
+          accessKey: doc.accessKey !== null,
+          warnings: [...ctx.store.warnings, ...storeWarnings(doc)],
+        };
+        await ctx.out.result(status, async () => {
+          const c = status.counts;
+          const rows: [string, string][] = [
+            ["store", status.store],
+            ["audit log", status.auditLog],
+            ["admins", `${c.admins}${c.disabledAdmins ? ` (${c.disabledAdmins} disabled)` : ""}`],
+            ["roles", String(c.roles)],
+            ["credentials", `${c.credentials}${expired ? ` (${expired} expired)` : ""}`],
+            ["custom actions", String(c.customActions)],
+            ["IP allowlist", `${c.ipAllowlist} ${c.ipAllowlist === 1 ? "entry" : "entries"}`],
+            ["access key", status.accessKey ? "set" : "not set"],
+          ];
+          for (const [k, v] of rows) ctx.out.line(`${k.padEnd(15)} ${v}`);
+          for (const w of storeWarnings(doc)) ctx.out.warn(w);
+        });
+      }),
+    );
+}

@@ -1,0 +1,59 @@
+// What every command action receives: the global options resolved once, the output, the store.
+import { UsageError } from "./core/errors.js";
+import type { Recorder, StoreDoc } from "./core/types.js";
+import { resolveStorePath } from "./store/paths.js";
+import { Store } from "./store/store.js";
+import { colorLevel, makeChalk } from "./ui/color.js";
+import { Output } from "./ui/output.js";
+import { confirm } from "./ui/prompts.js";
+
+export interface GlobalOptions {
+  store?: string;
+  json?: boolean;
+  color: boolean;
+  yes?: boolean;
+  input: boolean;
+}
+
+export class Context {
+  readonly out: Output;
+  readonly store: Store;
+  /** Prompting is allowed: stdin and stdout are terminals, CI is unset and --no-input was not given. */
+  readonly interactive: boolean;
+
+  constructor(
+    readonly options: GlobalOptions,
+    /** The verb path, e.g. "role create" (for the audit log and messages). */
+    readonly command: string,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.out = new Output(Boolean(options.json), makeChalk(colorLevel(options.color, process.stdout, env)));
+    this.store = new Store(resolveStorePath(options.store, env));
+    this.interactive =
+      options.input && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY) && !env.CI;
+  }
+
+  get json(): boolean {
+    return this.out.json;
+  }
+
+  read(): StoreDoc {
+    return this.store.read();
+  }
+
+  update<T>(fn: (doc: StoreDoc, record: Recorder, now: string) => T): T {
+    return this.store.update({ command: this.command }, fn);
+  }
+
+  /** Confirms a destructive step: --yes, else a prompt, else a usage error naming --yes. */
+  async confirm(message: string): Promise<void> {
+    if (this.options.yes) return;
+    if (!this.interactive) throw new UsageError(`${this.command}: --yes required when not running interactively`);
+    if (!(await confirm(message))) throw new UsageError("cancelled, nothing changed", "cancelled");
+  }
+
+  /** A missing required value without a TTY: a usage error that names the flag to pass. */
+  missing(flag: string): never {
+    throw new UsageError(`${this.command}: ${flag} is required when not running interactively`);
+  }
+}

@@ -1,0 +1,122 @@
+// The action catalog: the built-in WHMCS actions plus the store's custom ones. Lookups are
+// case-insensitive and always answer with the canonical spelling (SPEC.md rule 2).
+import { BUILTIN_CATEGORIES } from "./catalog-data.js";
+import { ConflictError, NotFoundError, UsageError } from "./errors.js";
+import { didYouMean } from "./suggest.js";
+import type { CustomAction } from "./types.js";
+
+export interface CatalogAction {
+  name: string;
+  category: string;
+  custom: boolean;
+}
+
+export interface Catalog {
+  /** lower-case name -> action */
+  readonly actions: ReadonlyMap<string, CatalogAction>;
+  /** lower-case category -> canonical category */
+  readonly categories: ReadonlyMap<string, string>;
+}
+
+let builtin: Catalog | undefined;
+
+function builtinCatalog(): Catalog {
+  if (builtin) return builtin;
+  const actions = new Map<string, CatalogAction>();
+  const categories = new Map<string, string>();
+  for (const [category, names] of Object.entries(BUILTIN_CATEGORIES)) {
+    categories.set(category.toLowerCase(), category);
+    for (const name of names) actions.set(name.toLowerCase(), { name, category, custom: false });
+  }
+  builtin = { actions, categories };
+  return builtin;
+}
+
+export function isBuiltinAction(name: string): boolean {
+  return builtinCatalog().actions.has(name.toLowerCase());
+}
+
+/** The catalog as seen by one store: built-ins plus its custom actions (custom categories included). */
+export function buildCatalog(custom: readonly CustomAction[]): Catalog {
+  const base = builtinCatalog();
+  if (custom.length === 0) return base;
+  const actions = new Map(base.actions);
+  const categories = new Map(base.categories);
+  for (const a of custom) {
+    actions.set(a.name.toLowerCase(), { name: a.name, category: a.category, custom: true });
+    if (!categories.has(a.category.toLowerCase())) categories.set(a.category.toLowerCase(), a.category);
+  }
+  return { actions, categories };
+}
+
+export function findAction(catalog: Catalog, input: string): CatalogAction | undefined {
+  return catalog.actions.get(input.toLowerCase());
+}
+
+/** The canonical action, or a NotFoundError with the nearest suggestion. */
+export function requireAction(catalog: Catalog, input: string): CatalogAction {
+  const found = findAction(catalog, input);
+  if (found) return found;
+  throw new NotFoundError(`unknown action "${input}"${didYouMean(input, allActionNames(catalog))}`);
+}
+
+export function findCategory(catalog: Catalog, input: string): string | undefined {
+  return catalog.categories.get(input.toLowerCase());
+}
+
+export function requireCategory(catalog: Catalog, input: string): string {
+  const found = findCategory(catalog, input);
+  if (found) return found;
+  throw new NotFoundError(`unknown category "${input}"${didYouMean(input, catalog.categories.values())}`);
+}
+
+export function allActionNames(catalog: Catalog): string[] {
+  return [...catalog.actions.values()].map((a) => a.name);
+}
+
+/** Actions sorted by category, then name (the order `action list` shows). */
+export function listActions(catalog: Catalog): CatalogAction[] {
+  return [...catalog.actions.values()].sort(
+    (a, b) => a.category.localeCompare(b.category) || a.name.localeCompare(b.name),
+  );
+}
+
+export function listCategories(catalog: Catalog): { name: string; actions: number; custom: number }[] {
+  const counts = new Map<string, { name: string; actions: number; custom: number }>();
+  for (const cat of catalog.categories.values()) counts.set(cat, { name: cat, actions: 0, custom: 0 });
+  for (const a of catalog.actions.values()) {
+    const c = counts.get(a.category)!;
+    c.actions++;
+    if (a.custom) c.custom++;
+  }
+  return [...counts.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const ACTION_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+const CATEGORY_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
+
+/**
+ * Validates a new custom action against the catalog. Returns the action to store: the category
+ * takes the canonical spelling of an existing category, or becomes a new one.
+ */
+export function newCustomAction(catalog: Catalog, name: string, category: string, now: string): CustomAction {
+  if (!ACTION_NAME.test(name)) {
+    throw new UsageError(
+      `invalid action name "${name}": use 1-64 letters, digits or _, starting with a letter (like GetInvoices)`,
+      "invalid_input",
+    );
+  }
+  if (!CATEGORY_NAME.test(category)) {
+    throw new UsageError(
+      `invalid category "${category}": use 1-40 letters, digits, _ or -, starting with a letter`,
+      "invalid_input",
+    );
+  }
+  const existing = findAction(catalog, name);
+  if (existing) {
+    throw new ConflictError(
+      `action ${existing.name} already exists (${existing.custom ? "custom" : "built-in"}, category ${existing.category})`,
+    );
+  }
+  return { name, category: findCategory(catalog, category) ?? category, createdAt: now };
+}

@@ -1,0 +1,48 @@
+// The only place that turns an error into an exit code.
+import { CommanderError } from "commander";
+import { AppError } from "./core/errors.js";
+import { buildProgram, currentContext, takeExitCode } from "./program.js";
+import { makeChalk } from "./ui/color.js";
+import { Output } from "./ui/output.js";
+
+/** Commander's help and version are successes; every other parse error is a usage error (2). */
+function commanderExit(err: CommanderError): { code: number; print: boolean } {
+  if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return { code: 0, print: false };
+  if (err.code === "commander.help") return { code: 2, print: false }; // help already shown on stderr
+  return { code: 2, print: true };
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  // `apicred ... | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+  let code: number;
+  try {
+    await buildProgram().parseAsync(argv);
+    code = takeExitCode();
+  } catch (err) {
+    // The Context may not exist yet (a parse error): fall back to what argv says.
+    const out = currentContext()?.out ?? new Output(argv.includes("--json"), makeChalk(0));
+    if (err instanceof CommanderError) {
+      const { code: exit, print } = commanderExit(err);
+      code = exit;
+      if (print) {
+        const message = err.message.replace(/^error: /, "");
+        out.error(new AppError(`${message} (see --help)`, 2, "usage_error"));
+      }
+    } else if (err instanceof AppError) {
+      code = err.exitCode;
+      out.error(err);
+    } else {
+      // A bug, not a user error: say so, with the stack only when asked for.
+      code = 70;
+      out.error(new AppError(`internal error: ${(err as Error)?.message ?? String(err)}`, 70, "internal_error"));
+      if (process.env.APICRED_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
+    }
+  }
+  const ctx = currentContext();
+  if (ctx) for (const w of ctx.store.warnings) ctx.out.warn(w);
+  process.exitCode = code;
+}

@@ -1,0 +1,17 @@
+// Where the store lives: --store, else $APICRED_STORE, else $XDG_CONFIG_HOME/apicred/store.json,
+// else ~/.config/apicred/store.json (SPEC.md "Command line").
+import { homedir } from "node:os";
+import { basename, dirname, extname, join, resolve } from "node:path";
+
+export function resolveStorePath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (flag) return resolve(flag);
+  if (env.APICRED_STORE) return resolve(env.APICRED_STORE);
+  const config = env.XDG_CONFIG_HOME ? env.XDG_CONFIG_HOME : join(homedir(), ".config");
+  return resolve(config, "apicred", "store.json");
+}
+
+/** The append-only audit log beside the store: store.json -> store.audit.jsonl */
+export function auditPathFor(storePath: string): string {
+  const base = basename(storePath, extname(storePath));
+  return join(dirname(storePath), `${base}.audit.jsonl`);
+}

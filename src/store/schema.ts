@@ -1,0 +1,70 @@
+// Validates a parsed store document, so a hand-edited file with a wrong field type is reported
+// (exit 5, naming the field) instead of crashing a command later.
+import { StoreError } from "../core/errors.js";
+import { STORE_VERSION, type StoreDoc } from "../core/types.js";
+
+type Check = (value: unknown) => boolean;
+
+const str: Check = (v) => typeof v === "string";
+const bool: Check = (v) => typeof v === "boolean";
+const strOrNull: Check = (v) => v === null || typeof v === "string";
+const strArray: Check = (v) => Array.isArray(v) && v.every((x) => typeof x === "string");
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+const SHAPES: Record<string, Record<string, Check>> = {
+  admins: { id: str, username: str, disabled: bool, createdAt: str },
+  actions: { name: str, category: str, createdAt: str },
+  roles: { id: str, name: str, description: str, grants: strArray, createdAt: str },
+  credentials: {
+    identifier: str,
+    name: strOrNull,
+    adminId: str,
+    description: str,
+    roleIds: strArray,
+    ips: strArray,
+    expiresAt: strOrNull,
+    createdAt: str,
+    secretHash: str,
+    previousSecret: (v) => v === null || (isObject(v) && str(v.hash) && str(v.until)),
+    rotatedAt: strOrNull,
+  },
+  ipAllowlist: { address: str, note: str, addedAt: str },
+};
+const ACCESS_KEY: Record<string, Check> = { hash: str, fingerprint: str, setAt: str };
+
+function fail(file: string, where: string, what: string): never {
+  throw new StoreError(
+    `store ${file} is invalid: ${where} ${what}; fix the file by hand or restore it from a backup`,
+    "store_invalid",
+  );
+}
+
+function checkFields(file: string, where: string, value: unknown, shape: Record<string, Check>): void {
+  if (!isObject(value)) fail(file, where, "must be an object");
+  for (const key in shape) {
+    if (!shape[key]!(value[key])) fail(file, `${where}.${key}`, "has the wrong type or is missing");
+  }
+}
+
+export function validateStore(value: unknown, file: string): StoreDoc {
+  if (!isObject(value)) fail(file, "the document", "must be a JSON object");
+  const version = value.version;
+  if (typeof version !== "number" || !Number.isInteger(version) || version < 1) {
+    fail(file, "version", "must be a positive integer");
+  }
+  if (version > STORE_VERSION) {
+    throw new StoreError(
+      `store ${file} was written by a newer apicred (schema version ${version}; this one reads ${STORE_VERSION}); ` +
+        `upgrade apicred to use it`,
+      "store_newer",
+    );
+  }
+  for (const list in SHAPES) {
+    const items = value[list];
+    if (!Array.isArray(items)) fail(file, list, "must be an array");
+    const shape = SHAPES[list]!;
+    for (let i = 0; i < items.length; i++) checkFields(file, `${list}[${i}]`, items[i], shape);
+  }
+  if (value.accessKey !== null) checkFields(file, "accessKey", value.accessKey, ACCESS_KEY);
+  return value as unknown as StoreDoc;
+}

@@ -1,0 +1,13 @@
+// The one chalk instance. chalk 5 ignores NO_COLOR, so the level is decided here.
+import { Chalk, type ChalkInstance } from "chalk";
+
+export function colorLevel(flag: boolean, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): 0 | 1 {
+  if (!flag) return 0;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return 0;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR === "0" || env.FORCE_COLOR === "false" ? 0 : 1;
+  return stream.isTTY ? 1 : 0;
+}
+
+export function makeChalk(level: 0 | 1): ChalkInstance {
+  return new Chalk({ level });
+}

@@ -1,0 +1,71 @@
+// All printing goes through here: results on stdout (JSON, a table on a terminal, tab-separated rows
+// when piped), warnings and notices on stderr.
+import type { ChalkInstance } from "chalk";
+import { AppError } from "../core/errors.js";
+
+export interface Streams {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export class Output {
+  constructor(
+    readonly json: boolean,
+    readonly c: ChalkInstance,
+    private readonly streams: Streams = { stdout: process.stdout, stderr: process.stderr },
+  ) {}
+
+  get tty(): boolean {
+    return Boolean(this.streams.stdout.isTTY);
+  }
+
+  /** One JSON document on stdout. */
+  printJson(value: unknown): void {
+    this.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** A line of human output on stdout. */
+  line(text = ""): void {
+    this.streams.stdout.write(`${text}\n`);
+  }
+
+  /** Human output, or `data` as JSON under --json. */
+  async result(data: unknown, human: () => void | Promise<void>): Promise<void> {
+    if (this.json) this.printJson(data);
+    else await human();
+  }
+
+  /** A table on a terminal; tab-separated rows without header when piped, so cut/awk work. */
+  async table(head: string[], rows: string[][]): Promise<void> {
+    if (!this.tty) {
+      for (const row of rows) this.line(row.map((cell) => cell.replace(/[\t\n]/g, " ")).join("\t"));
+      return;
+    }
+    const { renderTable } = await import("./table-impl.js");
+    this.line(renderTable(head.map((h) => this.c.bold(h)), rows));
+  }
+
+  /** Progress, notices and confirmations of what was done, in human mode only (stderr). */
+  info(text: string): void {
+    if (!this.json) this.streams.stderr.write(`${text}\n`);
+  }
+
+  warn(text: string): void {
+    this.streams.stderr.write(`${this.c.yellow("warning:")} ${text}\n`);
+  }
+
+  /** The one-time warning printed beside a freshly generated secret or key. */
+  secretWarning(what: string): void {
+    if (!this.json) {
+      this.warn(`this ${what} is shown only once and cannot be recovered; store it now (only its hash is kept)`);
+    }
+  }
+
+  /** The one-line error (JSON on stderr under --json). */
+  error(err: unknown): void {
+    const code = err instanceof AppError ? err.code : "internal_error";
+    const message = err instanceof Error ? err.message : String(err);
+    if (this.json) this.streams.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
+    else this.streams.stderr.write(`${this.c.red("error:")} ${message}\n`);
+  }
+}

@@ -1,0 +1,30 @@
+// Prompts, rendered on stderr so stdout stays for results. Callers check ctx.interactive first:
+// inquirer left alone hangs on an open silent stdin and exits 0 on a closed one.
+import { UsageError } from "../core/errors.js";
+
+type Impl = typeof import("./prompts-impl.js");
+let impl: Promise<Impl> | undefined;
+
+/** The lazily loaded prompt library. */
+export function prompts(): Promise<Impl> {
+  impl ??= import("./prompts-impl.js");
+  return impl;
+}
+
+/** Where prompts render: stderr, so `apicred ... > file` still shows them. */
+export const promptContext = { output: process.stderr, clearPromptOnDone: false } as const;
+
+/** Turns Ctrl-C in a prompt into a plain usage error instead of a stack trace. */
+export async function asked<T>(run: Promise<T>): Promise<T> {
+  try {
+    return await run;
+  } catch (err) {
+    if ((err as Error).name === "ExitPromptError") throw new UsageError("cancelled", "cancelled");
+    throw err;
+  }
+}
+
+export async function confirm(message: string, defaultValue = false): Promise<boolean> {
+  const p = await prompts();
+  return asked(p.confirm({ message, default: defaultValue }, promptContext));
+}
