@@ -1,8 +1,10 @@
 // Bundles src/ into CommonJS files in dist/ with esbuild. One main bundle for every command; the
 // prompt library and the table renderer are separate bundles loaded only when used, so `check` and
-// shell completion never pay for them.
+// shell completion never pay for them. Each file is written to a temp name and renamed, so a test
+// process spawned during a rebuild never loads half a file.
 import { build } from "esbuild";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 
 const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
 const lazy = { "./prompts-impl.js": "./prompts.cjs", "./table-impl.js": "./table.cjs" };
@@ -28,9 +30,18 @@ const common = {
   outExtension: { ".js": ".cjs" },
   legalComments: "none",
   logLevel: "warning",
+  write: false,
   define: { APICRED_VERSION: JSON.stringify(pkg.version) },
 };
 
-rmSync("dist", { recursive: true, force: true });
-await build({ ...common, entryPoints: { apicred: "src/main.ts" }, plugins: [lazyModules] });
-await build({ ...common, entryPoints: { prompts: "src/ui/prompts-impl.ts", table: "src/ui/table-impl.ts" } });
+const results = await Promise.all([
+  build({ ...common, entryPoints: { apicred: "src/main.ts" }, plugins: [lazyModules] }),
+  build({ ...common, entryPoints: { prompts: "src/ui/prompts-impl.ts", table: "src/ui/table-impl.ts" } }),
+]);
+mkdirSync("dist", { recursive: true });
+for (const file of results.flatMap((r) => r.outputFiles)) {
+  const target = join("dist", basename(file.path));
+  const temp = `${target}.${process.pid}.tmp`;
+  writeFileSync(temp, file.contents);
+  renameSync(temp, target);
+}

@@ -64,8 +64,8 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .helpCommand(false);
 
-  registerInit(program);
-  registerAdmin(program);
-  registerAction(program);
+  // One line per noun, in the order `--help` lists them.
+  const nouns: ((program: Command) => void)[] = [registerInit, registerAdmin, registerAction];
+  for (const register of nouns) register(program);
   return program;
 }
