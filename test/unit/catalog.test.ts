@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  buildCatalog,
+  findAction,
+  findCategory,
+  listActions,
+  listCategories,
+  newCustomAction,
+  requireAction,
+} from "../../src/core/catalog.js";
+import { BUILTIN_CATEGORIES } from "../../src/core/catalog-data.js";
+import { ConflictError, NotFoundError, UsageError } from "../../src/core/errors.js";
+import { nearest } from "../../src/core/suggest.js";
+
+const facts = JSON.parse(readFileSync(new URL("../../../shared/data/whmcs-actions.json", import.meta.url), "utf8"));
+const builtin = buildCatalog([]);
+
+describe("built-in catalog", () => {
+  it("holds the 162 WHMCS actions in 16 categories", () => {
+    expect(Object.keys(BUILTIN_CATEGORIES)).toHaveLength(16);
+    expect(listActions(builtin)).toHaveLength(162);
+    expect(new Set(listActions(builtin).map((a) => a.name)).size).toBe(162);
+  });
+
+  it("matches the facts file exactly", () => {
+    expect(BUILTIN_CATEGORIES).toEqual(facts.categories);
+  });
+
+  it.each([
+    ["getclients", "GetClients", "Client"],
+    ["GETINVOICES", "GetInvoices", "Billing"],
+    ["GetInvoices", "GetInvoices", "Billing"],
+    ["updateclientaddon", "UpdateClientAddon", "Addons"],
+  ])("looks up %s case-insensitively as %s", (input, name, category) => {
+    expect(findAction(builtin, input)).toEqual({ name, category, custom: false });
+  });
+
+  it.each([["billing", "Billing"], ["CLIENT", "Client"]])("finds category %s", (input, canonical) => {
+    expect(findCategory(builtin, input)).toBe(canonical);
+  });
+
+  it("suggests the nearest action for a typo", () => {
+    expect(() => requireAction(builtin, "GetInvoice5")).toThrow(NotFoundError);
+    expect(() => requireAction(builtin, "getinvoces")).toThrow(/did you mean GetInvoices\?/);
+    expect(nearest("zzzzzzzzzz", ["GetInvoices"])).toBeUndefined();
+  });
+});
+
+describe("custom actions", () => {
+  const custom = buildCatalog([
+    { name: "MyModuleSync", category: "Custom", createdAt: "t" },
+    { name: "ExtraBilling", category: "Billing", createdAt: "t" },
+  ]);
+
+  it("joins the catalog, with new categories", () => {
+    expect(findAction(custom, "mymodulesync")).toEqual({ name: "MyModuleSync", category: "Custom", custom: true });
+    expect(findCategory(custom, "custom")).toBe("Custom");
+    const billing = listCategories(custom).find((c) => c.name === "Billing");
+    expect(billing).toEqual({ name: "Billing", actions: 25, custom: 1 });
+    expect(listCategories(custom)).toHaveLength(17);
+    expect(findAction(builtin, "MyModuleSync")).toBeUndefined();
+  });
+
+  it.each([
+    ["NewThing", "billing", { name: "NewThing", category: "Billing" }],
+    ["Other_1", "Brand-New", { name: "Other_1", category: "Brand-New" }],
+  ])("accepts %s in %s", (name, category, expected) => {
+    expect(newCustomAction(custom, name, category, "t")).toEqual({ ...expected, createdAt: "t" });
+  });
+
+  it.each([
+    ["getclients", "Client", ConflictError],
+    ["mymodulesync", "Custom", ConflictError],
+    ["1Bad", "Custom", UsageError],
+    ["has space", "Custom", UsageError],
+    ["", "Custom", UsageError],
+    ["Fine", "Bad:Category", UsageError],
+    ["Fine", "*", UsageError],
+  ])("rejects %s in %s", (name, category, error) => {
+    expect(() => newCustomAction(custom, name, category, "t")).toThrow(error);
+  });
+});
