@@ -1,0 +1,347 @@
+// IP addresses and CIDR ranges (SPEC.md rule 7): one strict parser shared by the global allowlist and
+// per-credential limits, canonical text so duplicates are found whatever the spelling, and a compiled
+// matcher for the `check` hot path.
+//
+// Why not net.BlockList or ipaddr.js: BlockList misses `::ffff:10.0.0.1` unless told the family and
+// lets `::/0` match IPv4; ipaddr.js reads `010.0.0.1` as octal and `1.2.3` as 1.2.0.3 (ARCHITECTURE.md).
+//
+// Model: an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) IS the IPv4 address a.b.c.d for matching, and
+// an entry inside ::ffff:0:0/96 (prefix >= 96) IS the IPv4 range it maps. Every other IPv6 entry only
+// ever matches non-mapped IPv6 addresses, so `::/0` never matches an IPv4 client.
+import { UsageError } from "./errors.js";
+
+/** A single address, ready for matching. */
+export type ParsedAddress =
+  | { readonly family: 4; readonly canonical: string; /** unsigned 32-bit */ readonly v4: number }
+  /** An IPv4-mapped IPv6 address: family 6 as written, matched as the IPv4 address `v4`. */
+  | { readonly family: 6; readonly canonical: string; readonly v4: number }
+  /** Any other IPv6 address: four unsigned 32-bit words, most significant first. */
+  | { readonly family: 6; readonly canonical: string; readonly v4: undefined; readonly words: readonly [number, number, number, number] };
+
+/** An address or CIDR range, as parsed from user input. */
+export interface ParsedIp {
+  /** Canonical text: lower-case, RFC 5952 IPv6, `/32` and `/128` dropped. Store and compare this. */
+  readonly canonical: string;
+  /** The family as written (`::ffff:10.0.0.0/104` is 6). */
+  readonly family: 4 | 6;
+  /** The prefix length; 32 or 128 for a single address. */
+  readonly prefix: number;
+  /** The input, when `normalize` cleared host bits (e.g. `10.0.0.5/8` became `10.0.0.0/8`). */
+  readonly normalizedFrom?: string;
+}
+
+export interface ParseOptions {
+  /** Clear host bits of a CIDR (`10.0.0.5/8` → `10.0.0.0/8`) instead of rejecting it. */
+  readonly normalize?: boolean;
+}
+
+/** Returns the entry that matches an address (the most specific one), or undefined. */
+export type IpMatcher = (address: string | ParsedAddress) => string | undefined;
+
+type Words = [number, number, number, number];
+
+const MAX_INPUT = 100;
+
+function invalid(text: string, why: string, what = "IP address or CIDR range"): never {
+  const shown = text.length > MAX_INPUT ? `${JSON.stringify(text.slice(0, MAX_INPUT))}…` : JSON.stringify(text);
+  throw new UsageError(`invalid ${what} ${shown}: ${why}`, "invalid_input");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+/** Parses dotted-quad IPv4 strictly; returns the unsigned 32-bit value or a reason. */
+function parseV4(s: string): number | string {
+  const parts = s.split(".");
+  if (parts.length !== 4) {
+    return parts.length < 4
+      ? `an IPv4 address needs exactly 4 dot-separated numbers (short forms like 10.1 or 1.2.3 are ambiguous)`
+      : `an IPv4 address has exactly 4 dot-separated numbers, not ${parts.length}`;
+  }
+  let value = 0;
+  for (const part of parts) {
+    if (part === "") return "an IPv4 address has an empty number between dots";
+    if (!/^[0-9]+$/.test(part)) return `"${part}" is not a decimal number from 0 to 255`;
+    if (part.length > 1 && part[0] === "0") {
+      return `"${part}" has a leading zero (ambiguous: some systems read it as octal); write each number without leading zeros`;
+    }
+    if (part.length > 3 || Number(part) > 255) return `${part} is out of range (each number is 0 to 255)`;
+    value = value * 256 + Number(part);
+  }
+  return value;
+}
+
+/** Parses IPv6 (with an optional trailing dotted IPv4) into four words, or returns a reason. */
+function parseV6(s: string): Words | string {
+  if (s.includes("%")) return "zone ids (the %eth0 part) are not allowed: a zone is local to one host";
+  if (s.startsWith("[") || s.endsWith("]")) return "remove the brackets";
+  if (!/^[0-9A-Fa-f:.]+$/.test(s)) return "an IPv6 address holds only hex digits and colons (and an optional trailing IPv4 part)";
+  const halves = s.split("::");
+  if (halves.length > 2) return `"::" may appear only once`;
+  const groups16: number[][] = [];
+  for (const half of halves) {
+    const out: number[] = [];
+    if (half !== "") {
+      const groups = half.split(":");
+      for (let i = 0; i < groups.length; i++) {
+        const g = groups[i]!;
+        if (g.includes(".")) {
+          if (i !== groups.length - 1 || half !== halves[halves.length - 1]) {
+            return "an embedded IPv4 address may only be the last part";
+          }
+          const v4 = parseV4(g);
+          if (typeof v4 === "string") return `embedded IPv4 part: ${v4}`;
+          out.push(Math.floor(v4 / 65536), v4 % 65536);
+        } else if (g === "") {
+          return "an IPv6 address has an empty group (a stray colon)";
+        } else if (g.length > 4) {
+          return `group "${g}" has more than 4 hex digits`;
+        } else {
+          out.push(parseInt(g, 16));
+        }
+      }
+    }
+    groups16.push(out);
+  }
+  let all: number[];
+  if (halves.length === 1) {
+    if (groups16[0]!.length !== 8) return `an IPv6 address has 8 groups (or "::" for a run of zeros), not ${groups16[0]!.length}`;
+    all = groups16[0]!;
+  } else {
+    const head = groups16[0]!;
+    const tail = groups16[1]!;
+    const missing = 8 - head.length - tail.length;
+    if (missing < 1) return `too many groups for "::" to stand for any`;
+    all = [...head, ...new Array<number>(missing).fill(0), ...tail];
+  }
+  return [
+    (all[0]! * 65536 + all[1]!) >>> 0,
+    (all[2]! * 65536 + all[3]!) >>> 0,
+    (all[4]! * 65536 + all[5]!) >>> 0,
+    (all[6]! * 65536 + all[7]!) >>> 0,
+  ];
+}
+
+function isMapped(w: readonly number[]): boolean {
+  return w[0] === 0 && w[1] === 0 && w[2] === 0xffff;
+}
+
+function formatV4(v: number): string {
+  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+}
+
+/** RFC 5952: lower-case, no leading zeros, the longest run (>= 2) of zero groups as "::" (first on a
+ * tie); IPv4-mapped addresses in the mixed notation `::ffff:a.b.c.d` (RFC 5952 section 5). */
+function formatV6(w: readonly number[]): string {
+  if (isMapped(w)) return `::ffff:${formatV4(w[3]!)}`;
+  const g: number[] = [];
+  for (const word of w) g.push(word >>> 16, word & 0xffff);
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = g.map((x) => x.toString(16));
+  if (bestStart < 0) return hex.join(":");
+  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLen).join(":")}`;
+}
+
+function mask32(bits: number): number {
+  return bits <= 0 ? 0 : bits >= 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
+}
+
+function maskWords(w: readonly number[], prefix: number): Words {
+  return [0, 1, 2, 3].map((i) => (w[i]! & mask32(prefix - 32 * i)) >>> 0) as Words;
+}
+
+function checkWhitespaceAndEmpty(text: string, what: string): void {
+  if (typeof text !== "string" || text === "") invalid(String(text ?? ""), "it is empty", what);
+  if (text.trim() !== text) invalid(text, "remove the surrounding whitespace", what);
+  if (text.length > MAX_INPUT) invalid(text, "too long to be an address", what);
+  if (/\s/.test(text)) invalid(text, "it contains whitespace", what);
+}
+
+interface Raw {
+  family: 4 | 6;
+  words: Words; // IPv4 lives in words[3] with words[0..2] = 0
+}
+
+function parseRawAddress(text: string, s: string, what: string): Raw {
+  if (s.includes(":")) {
+    const w = parseV6(s);
+    if (typeof w === "string") invalid(text, w, what);
+    return { family: 6, words: w };
+  }
+  if (s.includes("%")) invalid(text, "zone ids (the %eth0 part) are not allowed", what);
+  if (!/^[0-9.]+$/.test(s)) {
+    invalid(text, /^[0-9a-z.-]+$/i.test(s) ? "host names are not allowed, only IP addresses" : "not an IP address", what);
+  }
+  const v = parseV4(s);
+  if (typeof v === "string") invalid(text, v, what);
+  return { family: 4, words: [0, 0, 0, v] };
+}
+
+/**
+ * Parses an IPv4/IPv6 address or CIDR range strictly. Throws UsageError("invalid_input") naming what
+ * is wrong: leading zeros, short forms, out-of-range numbers or prefixes, whitespace, empty input,
+ * zone ids, junk, host bits set in a CIDR (unless `normalize`).
+ */
+export function parseIpOrCidr(text: string, options: ParseOptions = {}): ParsedIp {
+  const what = "IP address or CIDR range";
+  checkWhitespaceAndEmpty(text, what);
+  const slash = text.indexOf("/");
+  const addrText = slash < 0 ? text : text.slice(0, slash);
+  if (addrText === "") invalid(text, "the address before the / is missing", what);
+  const raw = parseRawAddress(text, addrText, what);
+  const max = raw.family === 4 ? 32 : 128;
+  let prefix = max;
+  if (slash >= 0) {
+    const p = text.slice(slash + 1);
+    if (p === "") invalid(text, "the prefix length after the / is missing", what);
+    if (!/^[0-9]+$/.test(p)) invalid(text, `prefix length "${p}" is not a number`, what);
+    if (p.length > 1 && p[0] === "0") invalid(text, `prefix length "${p}" has a leading zero`, what);
+    prefix = Number(p);
+    if (prefix > max) invalid(text, `prefix length /${p} is out of range for IPv${raw.family} (0 to ${max})`, what);
+  }
+  const bits = raw.family === 4 ? prefix + 96 : prefix;
+  const masked = maskWords(raw.words, bits);
+  let normalizedFrom: string | undefined;
+  if (masked.some((x, i) => x !== raw.words[i])) {
+    const network = raw.family === 4 ? formatV4(masked[3]) : formatV6(masked);
+    if (!options.normalize) {
+      invalid(text, `host bits are set after /${prefix}; the network is ${network}/${prefix} (pass --normalize to store that)`, what);
+    }
+    normalizedFrom = text;
+  }
+  const address = raw.family === 4 ? formatV4(masked[3]) : formatV6(masked);
+  const canonical = prefix === max ? address : `${address}/${prefix}`;
+  return normalizedFrom === undefined
+    ? { canonical, family: raw.family, prefix }
+    : { canonical, family: raw.family, prefix, normalizedFrom };
+}
+
+/** The canonical text of an address or CIDR (throws like parseIpOrCidr). */
+export function canonicalIp(text: string, options: ParseOptions = {}): string {
+  return parseIpOrCidr(text, options).canonical;
+}
+
+/** Parses one address (no CIDR): the client IP of `ip test` and `check --ip`. */
+export function parseAddress(text: string): ParsedAddress {
+  const what = "IP address";
+  checkWhitespaceAndEmpty(text, what);
+  if (text.includes("/")) invalid(text, "expected a single address, not a CIDR range", what);
+  const raw = parseRawAddress(text, text, what);
+  if (raw.family === 4) return { family: 4, canonical: formatV4(raw.words[3]), v4: raw.words[3] };
+  if (isMapped(raw.words)) return { family: 6, canonical: formatV6(raw.words), v4: raw.words[3] };
+  return { family: 6, canonical: formatV6(raw.words), v4: undefined, words: raw.words };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+
+/** What an entry covers: an IPv4 range (IPv4 entries and IPv6 entries inside ::ffff:0:0/96), or an
+ * IPv6 range that only ever matches non-mapped IPv6 addresses. */
+type Range = { v4: true; prefix: number; network: number } | { v4: false; prefix: number; network: Words };
+
+function rangeOf(p: ParsedIp): Range {
+  const slash = p.canonical.indexOf("/");
+  const raw = parseRawAddress(p.canonical, slash < 0 ? p.canonical : p.canonical.slice(0, slash), "entry");
+  if (raw.family === 4) return { v4: true, prefix: p.prefix, network: raw.words[3] };
+  if (p.prefix >= 96 && isMapped(raw.words)) return { v4: true, prefix: p.prefix - 96, network: raw.words[3] };
+  return { v4: false, prefix: p.prefix, network: raw.words };
+}
+
+function v6Key(w: readonly number[], prefix: number): string {
+  // Only the words the prefix touches matter; the rest are zero after masking.
+  const n = Math.ceil(prefix / 32);
+  let key = "";
+  for (let i = 0; i < n; i++) key += `${(w[i]! & mask32(prefix - 32 * i)) >>> 0}:`;
+  return key;
+}
+
+/**
+ * A key under which two entries cover exactly the same addresses: `10.0.0.1`, `10.0.0.1/32` and
+ * `::ffff:10.0.0.1` share one. Use it to reject duplicates whatever the spelling.
+ */
+export function coverageKey(entry: string): string {
+  const r = rangeOf(parseIpOrCidr(entry));
+  return r.v4 ? `4/${r.prefix}/${r.network}` : `6/${r.prefix}/${v6Key(r.network, r.prefix)}`;
+}
+
+/**
+ * Compiles entries (canonical or not; each must parse) into a matcher that returns the most specific
+ * matching entry, as it was given. One hash lookup per distinct prefix length present, no BigInt:
+ * the cost does not grow with the number of entries. Throws UsageError on an unparsable entry, or
+ * when the address given to the matcher as text is invalid.
+ */
+export function compileMatcher(entries: readonly string[]): IpMatcher {
+  const v4 = new Map<number, Map<number, string>>(); // prefix -> network -> entry
+  const v6 = new Map<number, Map<string, string>>(); // prefix -> key -> entry
+  for (const entry of entries) {
+    const r = rangeOf(parseIpOrCidr(entry));
+    if (r.v4) {
+      let m = v4.get(r.prefix);
+      if (!m) v4.set(r.prefix, (m = new Map()));
+      if (!m.has(r.network)) m.set(r.network, entry);
+    } else {
+      let m = v6.get(r.prefix);
+      if (!m) v6.set(r.prefix, (m = new Map()));
+      const key = v6Key(r.network, r.prefix);
+      if (!m.has(key)) m.set(key, entry);
+    }
+  }
+  const v4Prefixes = [...v4.keys()].sort((a, b) => b - a);
+  const v4Masks = v4Prefixes.map(mask32);
+  const v4Maps = v4Prefixes.map((p) => v4.get(p)!);
+  const v6Prefixes = [...v6.keys()].sort((a, b) => b - a);
+  const v6Maps = v6Prefixes.map((p) => v6.get(p)!);
+
+  return (address) => {
+    const a = typeof address === "string" ? parseAddress(address) : address;
+    if (a.v4 !== undefined) {
+      const x = a.v4;
+      for (let i = 0; i < v4Maps.length; i++) {
+        const hit = v4Maps[i]!.get((x & v4Masks[i]!) >>> 0);
+        if (hit !== undefined) return hit;
+      }
+      return undefined;
+    }
+    for (let i = 0; i < v6Maps.length; i++) {
+      const hit = v6Maps[i]!.get(v6Key(a.words, v6Prefixes[i]!));
+      if (hit !== undefined) return hit;
+    }
+    return undefined;
+  };
+}
+
+/** The outcome of an IP step of `check`, in the shape of its `steps` entries (minus the step name). */
+export interface IpStepOutcome {
+  result: "pass" | "fail" | "skipped";
+  detail: string;
+  /** The entry that matched, when one did. */
+  entry?: string;
+}
+
+/**
+ * The per-credential IP step (`ip_not_allowed_for_credential`). Skipped without a client address;
+ * passes when the credential has no restrictions or one of them matches. It takes no access key on
+ * purpose: the access key never bypasses a credential's own IP limits (SPEC.md rule 8).
+ */
+export function credentialIpStep(address: ParsedAddress | undefined, ips: readonly string[], matcher: IpMatcher = compileMatcher(ips)): IpStepOutcome {
+  if (address === undefined) return { result: "skipped", detail: "no --ip given" };
+  if (ips.length === 0) return { result: "pass", detail: "the credential has no IP restrictions" };
+  const entry = matcher(address);
+  return entry === undefined
+    ? { result: "fail", detail: `${address.canonical} is outside the credential's IP restrictions` }
+    : { result: "pass", detail: `${address.canonical} matches the credential's restriction ${entry}`, entry };
+}
