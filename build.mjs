@@ -21,6 +21,30 @@ const lazyModules = {
   },
 };
 
+/**
+ * Start-up trims for the bundled dependencies, measured on `check` (each built-in module costs
+ * start-up time even when unused):
+ * - commander requires child_process (and with it net, dgram and streams) at load, only for
+ *   stand-alone executable subcommands, which apicred has none of: load it on first use instead;
+ * - chalk's supports-color probes tty and os at load; src/ui/color.ts decides the colour level
+ *   itself (chalk ignores NO_COLOR), so use chalk's no-op detection.
+ */
+const startupTrims = {
+  name: "startup-trims",
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes("node_modules/commander/") ? { path: "child_process", namespace: "lazy-builtin" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
+      contents: `let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require("node:${args.path}"))[k] });`,
+      loader: "js",
+    }));
+    b.onResolve({ filter: /^#supports-color$/ }, () => ({
+      path: new URL("./node_modules/chalk/source/vendor/supports-color/browser.js", import.meta.url).pathname,
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -35,7 +59,7 @@ const common = {
 };
 
 const results = await Promise.all([
-  build({ ...common, entryPoints: { apicred: "src/main.ts" }, plugins: [lazyModules] }),
+  build({ ...common, entryPoints: { apicred: "src/main.ts" }, plugins: [lazyModules, startupTrims] }),
   build({ ...common, entryPoints: { prompts: "src/ui/prompts-impl.ts", table: "src/ui/table-impl.ts" } }),
 ]);
 mkdirSync("dist", { recursive: true });
