@@ -1,0 +1,197 @@
+// Grants (SPEC.md rule 3): a canonical action name, a category wildcard `Category:*`, or `*`.
+// Input is case-insensitive and is stored in canonical spelling; an unknown action or category is a
+// usage error (exit 2) that names it and suggests the nearest match. The matchers are pure and cheap:
+// the `check` decision engine calls them for every decision.
+import { allActionNames, type Catalog, type CatalogAction, findAction, findCategory } from "./catalog.js";
+import { UsageError } from "./errors.js";
+import { nearest } from "./suggest.js";
+import type { Role } from "./types.js";
+
+export const EVERYTHING = "*";
+const WILDCARD_SUFFIX = ":*";
+
+function unknown(what: string, input: string, suggestion: string | undefined): never {
+  const hint = suggestion ? ` (did you mean ${suggestion}?)` : "";
+  throw new UsageError(
+    `unknown ${what} "${input}" in grant${hint}; see \`apicred action list\` and \`apicred action categories\``,
+    "invalid_grant",
+  );
+}
+
+/** One grant in canonical form, or a UsageError naming it with the nearest suggestion. */
+export function canonicalGrant(catalog: Catalog, input: string): string {
+  const text = input.trim();
+  if (text === EVERYTHING) return EVERYTHING;
+  if (text.endsWith(WILDCARD_SUFFIX)) {
+    const category = text.slice(0, -WILDCARD_SUFFIX.length).trim();
+    const found = findCategory(catalog, category);
+    if (found) return `${found}${WILDCARD_SUFFIX}`;
+    const near = nearest(category, catalog.categories.values());
+    return unknown("category", category, near && `${near}${WILDCARD_SUFFIX}`);
+  }
+  if (text === "") throw new UsageError("empty grant: give an action name, Category:* or *", "invalid_grant");
+  const action = findAction(catalog, text);
+  if (action) return action.name;
+  // "Billing" alone is most likely meant as the whole category.
+  const category = findCategory(catalog, text);
+  if (category) return unknown("action", text, `${category}${WILDCARD_SUFFIX}`);
+  return unknown("action", text, nearest(text, allActionNames(catalog)));
+}
+
+/** Sort key: `*` first, then category wildcards, then actions, each alphabetically. */
+export function compareGrants(a: string, b: string): number {
+  const rank = (g: string) => (g === EVERYTHING ? 0 : g.endsWith(WILDCARD_SUFFIX) ? 1 : 2);
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
+/**
+ * Canonicalises a list of grants: every one valid (the first unknown one throws, so nothing is
+ * written), duplicates removed, sorted with compareGrants.
+ */
+export function canonicalGrants(catalog: Catalog, inputs: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const input of inputs) out.add(canonicalGrant(catalog, input));
+  return [...out].sort(compareGrants);
+}
+
+export function isWildcard(grant: string): boolean {
+  return grant === EVERYTHING || grant.endsWith(WILDCARD_SUFFIX);
+}
+
+/** The category of a `Category:*` grant, else undefined. */
+export function wildcardCategory(grant: string): string | undefined {
+  return grant !== EVERYTHING && grant.endsWith(WILDCARD_SUFFIX) ? grant.slice(0, -WILDCARD_SUFFIX.length) : undefined;
+}
+
+/**
+ * Does this grant allow this catalog action? `*` allows every action, `Category:*` every action of
+ * that category (custom actions added to it later included), a name that action only. Compared
+ * case-insensitively, so a grant stays effective whatever spelling the catalog uses.
+ */
+export function grantAllows(grant: string, action: CatalogAction): boolean {
+  if (grant === EVERYTHING) return true;
+  if (grant.endsWith(WILDCARD_SUFFIX)) {
+    const category = grant.slice(0, -WILDCARD_SUFFIX.length);
+    return category === action.category || category.toLowerCase() === action.category.toLowerCase();
+  }
+  return grant === action.name || grant.toLowerCase() === action.name.toLowerCase();
+}
+
+export interface GrantMatch {
+  /** The role's name. */
+  role: string;
+  /** The grant, as stored. */
+  grant: string;
+}
+
+/** Roles by internal id; build once per store read (a `check --batch` reuses it for every line). */
+export function roleIndex(roles: readonly Role[]): Map<string, Role> {
+  return new Map(roles.map((r) => [r.id, r]));
+}
+
+/**
+ * Every (role, grant) among a credential's roles that allows the action, in the credential's role
+ * order then the role's grant order. Ids of roles that no longer exist are skipped. Empty = denied.
+ */
+export function matchedGrants(
+  roleIds: readonly string[],
+  roles: ReadonlyMap<string, Role>,
+  action: CatalogAction,
+): GrantMatch[] {
+  const out: GrantMatch[] = [];
+  for (const id of roleIds) {
+    const role = roles.get(id);
+    if (!role) continue;
+    for (const grant of role.grants) if (grantAllows(grant, action)) out.push({ role: role.name, grant });
+  }
+  return out;
+}
+
+/** How many catalog actions a set of grants allows right now. */
+export function allowedActionCount(catalog: Catalog, grants: readonly string[]): number {
+  let n = 0;
+  for (const action of catalog.actions.values()) if (grants.some((g) => grantAllows(g, action))) n++;
+  return n;
+}
+
+export interface GrantGroup {
+  /** A category, `*` for the everything grant, or null for grants that no longer name a catalog action. */
+  category: string | null;
+  grants: string[];
+}
+
+/**
+ * Grants grouped by category for display (`role show`): `*` first, then each category (its wildcard
+ * first), then grants naming actions that are no longer in the catalog (e.g. a removed custom action).
+ */
+export function groupGrants(catalog: Catalog, grants: readonly string[]): GrantGroup[] {
+  const groups = new Map<string | null, string[]>();
+  const add = (key: string | null, grant: string) => {
+    const list = groups.get(key);
+    if (list) list.push(grant);
+    else groups.set(key, [grant]);
+  };
+  for (const grant of [...grants].sort(compareGrants)) {
+    if (grant === EVERYTHING) add(EVERYTHING, grant);
+    else {
+      const category = wildcardCategory(grant);
+      if (category !== undefined) add(findCategory(catalog, category) ?? null, grant);
+      else add(findAction(catalog, grant)?.category ?? null, grant);
+    }
+  }
+  const keys = [...groups.keys()].sort((a, b) => {
+    const rank = (k: string | null) => (k === EVERYTHING ? 0 : k === null ? 2 : 1);
+    return rank(a) - rank(b) || String(a).localeCompare(String(b));
+  });
+  return keys.map((category) => ({ category, grants: groups.get(category)! }));
+}
+
+export interface GrantEdit {
+  /** Replace every grant with these. Cannot be combined with allow/revoke. */
+  set?: readonly string[];
+  allow?: readonly string[];
+  revoke?: readonly string[];
+}
+
+export interface GrantEditResult {
+  grants: string[];
+  added: string[];
+  removed: string[];
+  /** Grants asked to be revoked that the role did not have. */
+  notHeld: string[];
+}
+
+/**
+ * Applies --set / --allow / --revoke to a role's grants. Every grant is validated first (nothing
+ * changes on an error). A revoke matches the role's own grants case-insensitively before consulting
+ * the catalog, so a grant for an action that was removed from the catalog can still be revoked.
+ */
+export function editGrants(catalog: Catalog, current: readonly string[], edit: GrantEdit): GrantEditResult {
+  if (edit.set && (edit.allow?.length || edit.revoke?.length)) {
+    throw new UsageError("--set replaces every grant: use it alone, or use --allow/--revoke", "invalid_input");
+  }
+  const next = new Set(current);
+  const notHeld: string[] = [];
+  if (edit.set) {
+    next.clear();
+    for (const g of canonicalGrants(catalog, edit.set)) next.add(g);
+  } else {
+    const allow = canonicalGrants(catalog, edit.allow ?? []);
+    const revoke: string[] = [];
+    for (const input of edit.revoke ?? []) {
+      const held = current.find((g) => g.toLowerCase() === input.trim().toLowerCase());
+      revoke.push(held ?? canonicalGrant(catalog, input));
+    }
+    for (const g of allow) next.add(g);
+    for (const g of revoke) {
+      if (!next.delete(g) && !notHeld.includes(g)) notHeld.push(g);
+    }
+  }
+  const grants = [...next].sort(compareGrants);
+  return {
+    grants,
+    added: grants.filter((g) => !current.includes(g)),
+    removed: current.filter((g) => !next.has(g)),
+    notHeld,
+  };
+}

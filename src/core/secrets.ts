@@ -1,0 +1,135 @@
+// Credential identifiers and secrets (SPEC.md rule 5).
+//
+// A secret is `apc_` + 33 base62 characters from nanoid's CSPRNG (33 × log2 62 ≈ 196.5 bits) + a
+// 6-character base62 CRC32 of those 33 characters, GitHub-token style: 43 characters in all. The
+// checksum lets `check` and secret scanners reject a mistyped, truncated or pasted-wrong secret
+// without a lookup. Only SHA-256(secret), base64url, is stored; verification hashes the candidate and
+// compares with timingSafeEqual (~2 µs). Verification needs only node:crypto; generation adds nanoid.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { customAlphabet } from "nanoid";
+import type { Credential } from "./types.js";
+
+export const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+export const SECRET_PREFIX = "apc_";
+export const SECRET_BODY_LENGTH = 33;
+export const SECRET_CHECKSUM_LENGTH = 6;
+export const SECRET_LENGTH = SECRET_PREFIX.length + SECRET_BODY_LENGTH + SECRET_CHECKSUM_LENGTH;
+export const IDENTIFIER_LENGTH = 32;
+
+const IDENTIFIER = /^[A-Za-z0-9]{32}$/;
+const BASE62_CHARS = /^[0-9A-Za-z]*$/;
+
+let makeIdentifier: (() => string) | undefined;
+let makeBody: (() => string) | undefined;
+
+/** A new public identifier: 32 characters of [A-Za-z0-9] from nanoid's CSPRNG. */
+export function generateIdentifier(): string {
+  makeIdentifier ??= customAlphabet(BASE62, IDENTIFIER_LENGTH);
+  return makeIdentifier();
+}
+
+export function isIdentifier(text: string): boolean {
+  return IDENTIFIER.test(text);
+}
+
+/** A new secret: `apc_` + 33 random base62 characters + their 6-character checksum. */
+export function generateSecret(): string {
+  makeBody ??= customAlphabet(BASE62, SECRET_BODY_LENGTH);
+  const body = makeBody();
+  return `${SECRET_PREFIX}${body}${checksum(body)}`;
+}
+
+let crcTable: Uint32Array | undefined;
+
+function table(): Uint32Array {
+  if (crcTable) return crcTable;
+  crcTable = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    crcTable[n] = c >>> 0;
+  }
+  return crcTable;
+}
+
+/** CRC-32 (IEEE 802.3, as zlib and PNG) of the UTF-8 bytes of a string. */
+export function crc32(text: string): number {
+  const t = table();
+  let crc = 0xffffffff;
+  for (const byte of Buffer.from(text, "utf8")) crc = t[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** A number in base62, left-padded with "0" to `width` characters. */
+export function base62(value: number, width: number): string {
+  let out = "";
+  let v = value;
+  do {
+    out = BASE62[v % 62]! + out;
+    v = Math.floor(v / 62);
+  } while (v > 0);
+  return out.padStart(width, "0");
+}
+
+/** The 6-character checksum of a secret body (62^6 > 2^32, so every CRC32 fits). */
+export function checksum(body: string): string {
+  return base62(crc32(body), SECRET_CHECKSUM_LENGTH);
+}
+
+/**
+ * Why a string cannot be an apicred secret, or undefined when its shape and checksum are right.
+ * Needs no lookup and never echoes the candidate back.
+ */
+export function secretFormatProblem(secret: string): string | undefined {
+  if (!secret.startsWith(SECRET_PREFIX)) return `it does not start with ${SECRET_PREFIX}`;
+  if (secret.length !== SECRET_LENGTH) {
+    return `it has ${secret.length} characters, not ${SECRET_LENGTH}${secret.length < SECRET_LENGTH ? " (truncated?)" : ""}`;
+  }
+  const rest = secret.slice(SECRET_PREFIX.length);
+  if (!BASE62_CHARS.test(rest)) return "it contains characters outside [A-Za-z0-9]";
+  const body = rest.slice(0, SECRET_BODY_LENGTH);
+  if (checksum(body) !== rest.slice(SECRET_BODY_LENGTH)) return "its checksum does not match (mistyped or altered?)";
+  return undefined;
+}
+
+export function secretFormatOk(secret: string): boolean {
+  return secretFormatProblem(secret) === undefined;
+}
+
+/** SHA-256 of the secret, base64url: the only form a secret is ever stored in. */
+export function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret, "utf8").digest("base64url");
+}
+
+function hashMatches(candidate: Buffer, storedHash: string): boolean {
+  const stored = Buffer.from(storedHash, "base64url");
+  return stored.length === candidate.length && timingSafeEqual(stored, candidate);
+}
+
+export type SecretVerdict =
+  | { ok: true; via: "current" | "previous" }
+  | { ok: false; why: "malformed" | "mismatch" | "previous_expired"; detail: string };
+
+/**
+ * Verifies a presented secret against a credential: its current hash, or the previous secret's hash
+ * while the rotation grace lasts (until `previousSecret.until`, exclusive). Pure and fast: a
+ * malformed secret is rejected by its checksum before any hashing. The detail never contains the
+ * secret or a hash.
+ */
+export function verifySecret(
+  credential: Pick<Credential, "secretHash" | "previousSecret">,
+  secret: string,
+  now: Date | number,
+): SecretVerdict {
+  const problem = secretFormatProblem(secret);
+  if (problem) return { ok: false, why: "malformed", detail: `not a valid apicred secret: ${problem}` };
+  const candidate = createHash("sha256").update(secret, "utf8").digest();
+  if (hashMatches(candidate, credential.secretHash)) return { ok: true, via: "current" };
+  const previous = credential.previousSecret;
+  if (previous && hashMatches(candidate, previous.hash)) {
+    const at = typeof now === "number" ? now : now.getTime();
+    if (at < Date.parse(previous.until)) return { ok: true, via: "previous" };
+    return { ok: false, why: "previous_expired", detail: `this is the previous secret; its grace period ended at ${previous.until}` };
+  }
+  return { ok: false, why: "mismatch", detail: "the secret does not match this credential" };
+}
