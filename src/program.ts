@@ -3,6 +3,7 @@
 import { Command, Option } from "commander";
 import { register as registerAction } from "./commands/action.js";
 import { register as registerAdmin } from "./commands/admin.js";
+import { register as registerAudit } from "./commands/audit.js";
 import { register as registerInit } from "./commands/init.js";
 import { Context, type GlobalOptions } from "./context.js";
 
@@ -65,7 +66,7 @@ export function buildProgram(): Command {
     .helpCommand(false);
 
   // One line per noun, in the order `--help` lists them.
-  const nouns: ((program: Command) => void)[] = [registerInit, registerAdmin, registerAction];
+  const nouns: ((program: Command) => void)[] = [registerInit, registerAdmin, registerAction, registerAudit];
   for (const register of nouns) register(program);
   return program;
 }

@@ -1,0 +1,31 @@
+// `apicred audit [--since WHEN]`: who changed what, from the append-only log beside the store.
+import type { Command } from "commander";
+import { parseSince } from "../core/durations.js";
+import { readAudit } from "../store/audit.js";
+import { act } from "../program.js";
+
+export function register(program: Command): void {
+  program
+    .command("audit")
+    .description("show the audit log: time, OS user, command, object and change")
+    .option("--since <when>", "only events since an ISO-8601 date/time or a duration ago (7d, 12h)")
+    .action(
+      act(async (ctx, opts: { since?: string }) => {
+        ctx.read(); // a missing or broken store is reported as such, not as an empty log
+        const since = opts.since === undefined ? undefined : parseSince(opts.since, new Date(), "--since").getTime();
+        const log = readAudit(ctx.store.auditPath);
+        if (!log.exists) ctx.out.warn(`there is no audit log at ${ctx.store.auditPath}`);
+        if (log.skipped.length > 0) {
+          const lines = log.skipped.length > 5 ? `${log.skipped.slice(0, 5).join(", ")}, …` : log.skipped.join(", ");
+          ctx.out.warn(`skipped ${log.skipped.length} unreadable line(s) of ${ctx.store.auditPath} (line ${lines})`);
+        }
+        const events = since === undefined ? log.events : log.events.filter((e) => Date.parse(e.time) >= since);
+        await ctx.out.result(events, () =>
+          ctx.out.table(
+            ["time", "user", "command", "object", "change"],
+            events.map((e) => [e.time, e.user, e.command, e.object, JSON.stringify(e.change)]),
+          ),
+        );
+      }),
+    );
+}
