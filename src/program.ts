@@ -1,10 +1,15 @@
 // The command registry: the commander tree with the global options. Each noun lives in
 // src/commands/<noun>.ts and registers its verbs here.
 import { Command, Option } from "commander";
+import { register as registerAccessKey } from "./commands/access-key.js";
 import { register as registerAction } from "./commands/action.js";
 import { register as registerAdmin } from "./commands/admin.js";
+import { register as registerCompletion } from "./commands/completion.js";
 import { register as registerAudit } from "./commands/audit.js";
+import { register as registerCredential } from "./commands/credential.js";
 import { register as registerInit } from "./commands/init.js";
+import { register as registerRole } from "./commands/role.js";
+import { register as registerIp } from "./commands/ip.js";
 import { Context, type GlobalOptions } from "./context.js";
 
 declare const APICRED_VERSION: string;
@@ -66,7 +71,7 @@ export function buildProgram(): Command {
     .helpCommand(false);
 
   // One line per noun, in the order `--help` lists them.
-  const nouns: ((program: Command) => void)[] = [registerInit, registerAdmin, registerAction, registerAudit];
+  const nouns: ((program: Command) => void)[] = [registerInit, registerAdmin, registerAction, registerRole, registerCredential, registerAudit, registerIp, registerAccessKey, registerCompletion];
   for (const register of nouns) register(program);
   return program;
 }

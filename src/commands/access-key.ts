@@ -1,0 +1,104 @@
+// `apicred access-key set | rotate | status | unset`: WHMCS's `$api_access_key`. The key is printed
+// once, when it is generated (or, with --php, as the configuration.php line); only its hash is stored.
+import type { Command } from "commander";
+import { generateAccessKey, phpLine, setAccessKey, unsetAccessKey, validateAccessKey } from "../core/access-key.js";
+import { NotFoundError, UsageError } from "../core/errors.js";
+import type { Context } from "../context.js";
+import { act } from "../program.js";
+
+/** Reads the whole of stdin (no prompt, no echo handling) and drops one trailing newline. */
+async function readKeyFromStdin(ctx: Context): Promise<string> {
+  if (process.stdin.isTTY) ctx.out.info("reading the access key from stdin (end with Ctrl-D)");
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  const text = Buffer.concat(chunks).toString("utf8");
+  const key = text.endsWith("\r\n") ? text.slice(0, -2) : text.endsWith("\n") ? text.slice(0, -1) : text;
+  if (key === "") throw new UsageError("--stdin: no access key on stdin", "invalid_input");
+  return key;
+}
+
+async function issue(ctx: Context, verb: "set" | "rotate", opts: { stdin?: boolean; php?: boolean }): Promise<void> {
+  const supplied = opts.stdin ? validateAccessKey(await readKeyFromStdin(ctx)) : undefined;
+  const current = ctx.read().accessKey;
+  if (verb === "rotate" && current === null) {
+    throw new NotFoundError("no access key is set, so there is nothing to rotate; use `apicred access-key set`");
+  }
+  if (current !== null) {
+    await ctx.confirm(
+      `Replace the access key set ${current.setAt} (fingerprint ${current.fingerprint})? ` +
+        "Requests still presenting the old key will be refused from IPs not on the allowlist.",
+    );
+  }
+  const key = supplied ?? generateAccessKey();
+  const stored = ctx.update((doc, record, now) => setAccessKey(doc, key, now, record, verb));
+  const result = {
+    accessKey: key,
+    fingerprint: stored.fingerprint,
+    setAt: stored.setAt,
+    generated: supplied === undefined,
+    replaced: current !== null,
+    ...(opts.php ? { php: phpLine(key) } : {}),
+  };
+  await ctx.out.result(result, () => {
+    // A key the user piped in is not echoed back, unless they asked for the PHP line.
+    if (supplied === undefined) ctx.out.line(key);
+    if (opts.php) ctx.out.line(phpLine(key));
+    if (supplied === undefined || opts.php) ctx.out.secretWarning("access key");
+    ctx.out.info(
+      `access key ${verb === "rotate" ? "rotated" : current ? "replaced" : "set"} (fingerprint ${stored.fingerprint}); ` +
+        (opts.php ? "put the line above in WHMCS's configuration.php" : "WHMCS reads it from configuration.php: $api_access_key = '…'; (--php prints the line)"),
+    );
+  });
+}
+
+export function register(program: Command): void {
+  const accessKey = program
+    .command("access-key")
+    .description("the global access key (WHMCS $api_access_key): lets requests through from IPs not on the allowlist");
+
+  accessKey
+    .command("set")
+    .description("generate a new access key (or read one with --stdin) and print it once")
+    .option("--stdin", "read the key from stdin instead of generating one (16+ characters: letters, digits, !@#$%.()*[]-_)")
+    .option("--php", "also print the configuration.php line: $api_access_key = '…';")
+    .action(act(async (ctx, opts: { stdin?: boolean; php?: boolean }) => issue(ctx, "set", opts)));
+
+  accessKey
+    .command("rotate")
+    .description("replace the access key with a newly generated one and print it once")
+    .option("--php", "also print the configuration.php line: $api_access_key = '…';")
+    .action(act(async (ctx, opts: { php?: boolean }) => issue(ctx, "rotate", { php: opts.php })));
+
+  accessKey
+    .command("status")
+    .description("whether an access key is set, since when, and its fingerprint (never the key)")
+    .action(
+      act(async (ctx) => {
+        const current = ctx.read().accessKey;
+        const result = { set: current !== null, setAt: current?.setAt ?? null, fingerprint: current?.fingerprint ?? null };
+        await ctx.out.result(result, () =>
+          ctx.out.line(current ? `access key set ${current.setAt} (fingerprint ${current.fingerprint})` : "no access key set"),
+        );
+      }),
+    );
+
+  accessKey
+    .command("unset")
+    .description("remove the access key: only IPs on the allowlist get through")
+    .action(
+      act(async (ctx) => {
+        const doc = ctx.read();
+        if (doc.accessKey !== null) {
+          await ctx.confirm(
+            `Remove the access key (fingerprint ${doc.accessKey.fingerprint})? Only IPs on the allowlist will get through.`,
+          );
+        }
+        const removed = doc.accessKey === null ? false : ctx.update((d, record) => unsetAccessKey(d, record));
+        const after = ctx.read();
+        await ctx.out.result({ unset: removed }, () => ctx.out.line(removed ? "removed the access key" : "no access key was set"));
+        if (removed && after.ipAllowlist.length === 0) {
+          ctx.out.warn("the IP allowlist is empty and no access key is set: the API is closed to every IP");
+        }
+      }),
+    );
+}
