@@ -58,6 +58,13 @@ export function isWildcard(grant: string): boolean {
   return grant === EVERYTHING || grant.endsWith(WILDCARD_SUFFIX);
 }
 
+/** Does the grant still name something in the catalog (`*`, a known category, a known action)? */
+export function grantInCatalog(catalog: Catalog, grant: string): boolean {
+  if (grant === EVERYTHING) return true;
+  const category = wildcardCategory(grant);
+  return category !== undefined ? findCategory(catalog, category) !== undefined : findAction(catalog, grant) !== undefined;
+}
+
 /** The category of a `Category:*` grant, else undefined. */
 export function wildcardCategory(grant: string): string | undefined {
   return grant !== EVERYTHING && grant.endsWith(WILDCARD_SUFFIX) ? grant.slice(0, -WILDCARD_SUFFIX.length) : undefined;

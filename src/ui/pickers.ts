@@ -1,0 +1,121 @@
+// Interactive pickers for roles and credentials. The choice lists are built by plain functions (tested
+// on their own and through @inquirer/testing); the prompt library is loaded only when one is shown.
+import type { Catalog } from "../core/catalog.js";
+import { listActions } from "../core/catalog.js";
+import { EVERYTHING, compareGrants, grantInCatalog } from "../core/grants.js";
+import type { StoreDoc } from "../core/types.js";
+import { asked, promptContext, prompts } from "./prompts.js";
+
+export interface PickerChoice<V = string> {
+  value: V;
+  name: string;
+  checked?: boolean;
+  disabled?: boolean | string;
+  description?: string;
+}
+
+/** A heading line between groups of choices. */
+export interface PickerHeading {
+  heading: string;
+}
+
+export type PickerItem<V = string> = PickerChoice<V> | PickerHeading;
+
+export function isHeading<V>(item: PickerItem<V>): item is PickerHeading {
+  return "heading" in item;
+}
+
+/**
+ * The grant picker's items: `*` first, then one group per category — its `Category:*` entry first
+ * (select-all for that category, which also covers actions added to it later), then its actions —
+ * and last, grants the role holds that no longer name a catalog action, so they are kept unless
+ * unticked. Everything in `current` starts ticked.
+ */
+export function grantPickerItems(catalog: Catalog, current: readonly string[]): PickerItem[] {
+  const held = new Set(current);
+  const items: PickerItem[] = [
+    { heading: "Everything" },
+    { value: EVERYTHING, name: "* (every action, including ones added later)", checked: held.has(EVERYTHING) },
+  ];
+  const byCategory = new Map<string, string[]>();
+  for (const action of listActions(catalog)) {
+    const list = byCategory.get(action.category);
+    const label = action.custom ? `${action.name} (custom)` : action.name;
+    if (list) list.push(label);
+    else byCategory.set(action.category, [label]);
+  }
+  for (const [category, actions] of byCategory) {
+    const wildcard = `${category}:*`;
+    items.push({ heading: `${category} (${actions.length})` });
+    items.push({ value: wildcard, name: `${wildcard} (all ${category} actions)`, checked: held.has(wildcard) });
+    for (const label of actions) {
+      const name = label.replace(/ \(custom\)$/, "");
+      items.push({ value: name, name: label, checked: held.has(name) });
+    }
+  }
+  const orphans = current.filter((g) => !grantInCatalog(catalog, g)).sort(compareGrants);
+  if (orphans.length > 0) {
+    items.push({ heading: "No longer in the catalog" });
+    for (const g of orphans) items.push({ value: g, name: g, checked: true });
+  }
+  return items;
+}
+
+/** Admins to pick from for a new credential: enabled ones, disabled ones shown but not selectable. */
+export function adminPickerItems(doc: StoreDoc): PickerChoice[] {
+  return [...doc.admins]
+    .sort((a, b) => a.username.localeCompare(b.username))
+    .map((a) => (a.disabled ? { value: a.username, name: a.username, disabled: "(disabled)" } : { value: a.username, name: a.username }));
+}
+
+/** Roles to pick from for a credential, with their descriptions; `current` starts ticked. */
+export function rolePickerItems(doc: StoreDoc, current: readonly string[] = []): PickerChoice[] {
+  const held = new Set(current.map((n) => n.toLowerCase()));
+  return [...doc.roles]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((r) => ({
+      value: r.name,
+      name: r.grants.length ? `${r.name} (${r.grants.join(", ")})` : `${r.name} (no grants)`,
+      checked: held.has(r.name.toLowerCase()),
+      ...(r.description ? { description: r.description } : {}),
+    }));
+}
+
+type SeparatorClass = new (text?: string) => unknown;
+
+/** Picker items as inquirer choices (headings become Separators). */
+export function toChoices<V>(items: readonly PickerItem<V>[], Separator: SeparatorClass): unknown[] {
+  return items.map((item) => (isHeading(item) ? new Separator(`── ${item.heading} ──`) : item));
+}
+
+/** The checkbox config of the grant picker (exported so tests can render it with @inquirer/testing). */
+export function grantPickerConfig(catalog: Catalog, current: readonly string[], message: string, Separator: SeparatorClass) {
+  return {
+    message,
+    choices: toChoices(grantPickerItems(catalog, current), Separator) as never,
+    pageSize: 20,
+    loop: false,
+  };
+}
+
+/** Shows the grant picker on stderr; returns the ticked grants (canonical, as listed). */
+export async function pickGrants(catalog: Catalog, current: readonly string[], message: string): Promise<string[]> {
+  const p = await prompts();
+  const picked = await asked(p.checkbox<string>(grantPickerConfig(catalog, current, message, p.Separator), promptContext));
+  return [...picked].sort(compareGrants);
+}
+
+export async function pickAdmin(doc: StoreDoc): Promise<string> {
+  const p = await prompts();
+  return asked(p.select<string>({ message: "Admin the credential authenticates as", choices: adminPickerItems(doc) }, promptContext));
+}
+
+export async function pickRoles(doc: StoreDoc, current: readonly string[] = []): Promise<string[]> {
+  const p = await prompts();
+  return asked(
+    p.checkbox<string>(
+      { message: "Roles (space to toggle, enter to confirm)", choices: rolePickerItems(doc, current), pageSize: 15, loop: false },
+      promptContext,
+    ),
+  );
+}
