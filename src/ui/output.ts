@@ -24,6 +24,13 @@ export class Output {
     this.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
+  /** Raw text on stdout, waiting for the pipe to drain (streaming output in constant memory). */
+  write(text: string): Promise<void> {
+    const stdout = this.streams.stdout;
+    if (stdout.write(text)) return Promise.resolve();
+    return new Promise((resolve) => stdout.once("drain", resolve));
+  }
+
   /** A line of human output on stdout. */
   line(text = ""): void {
     this.streams.stdout.write(`${text}\n`);

@@ -1,0 +1,93 @@
+// `apicred check <cred> <action>` and `apicred check --batch`: the decision, explained.
+// This is the hot path: it loads no prompts or tables unless --explain draws one on a terminal.
+import { type Command, Option } from "commander";
+import { type Decision, decide, Snapshot } from "../core/decide.js";
+import { UsageError } from "../core/errors.js";
+import { parseAddress } from "../core/ip.js";
+import type { Context } from "../context.js";
+import { act } from "../program.js";
+import { runBatch } from "./check-batch.js";
+import { readSecretInput } from "../ui/input.js";
+
+interface CheckOptions {
+  ip?: string;
+  secretFile?: string;
+  accessKeyFile?: string;
+  explain?: boolean;
+  quiet?: boolean;
+  batch?: boolean;
+  secret?: string;
+  accessKey?: string;
+}
+
+function summary(d: Decision): string {
+  if (d.allowed) return `allowed (${d.matched.map((m) => `role ${m.role} grants ${m.grant}`).join("; ")})`;
+  const failed = d.steps.find((s) => s.result === "fail");
+  return `denied: ${d.reason}${failed?.detail ? ` — ${failed.detail}` : ""}`;
+}
+
+async function render(ctx: Context, d: Decision, opts: CheckOptions): Promise<void> {
+  if (opts.quiet) return;
+  await ctx.out.result(d, async () => {
+    const c = ctx.out.c;
+    ctx.out.line(d.allowed ? c.green(summary(d)) : c.red(summary(d)));
+    if (opts.explain) {
+      ctx.out.line();
+      await ctx.out.table(
+        ["step", "result", "detail"],
+        d.steps.map((s) => [s.step, s.result === "fail" ? c.red(s.result) : s.result === "pass" ? c.green(s.result) : c.dim(s.result), s.detail ?? ""]),
+      );
+      if (d.accessKey) ctx.out.line(`access_key: ${d.accessKey}`);
+    }
+  });
+}
+
+export function register(program: Command): void {
+  program
+    .command("check")
+    .description("may this credential run this action (from this IP)? exit 0 allowed, 1 denied")
+    .argument("[cred]", "credential identifier or name")
+    .argument("[action]", "API action, e.g. GetInvoices (any case)")
+    .option("--ip <ip>", "the client IP; without it the IP steps are skipped")
+    .option("--secret-file <file>", "verify this secret too (a file, or - for stdin; else $APICRED_SECRET)")
+    .option("--access-key-file <file>", "the access key presented (a file, or - for stdin; else $APICRED_ACCESS_KEY)")
+    .option("--explain", "show every step of the decision")
+    .option("-q, --quiet", "print nothing; the exit code says it all")
+    .option("--batch", "read JSON Lines requests on stdin, write one decision per line")
+    // Refused with a pointer to the safe ways, rather than an "unknown option".
+    .addOption(new Option("--secret <secret>").hideHelp())
+    .addOption(new Option("--access-key <key>").hideHelp())
+    .addHelpText(
+      "after",
+      `
+The secret and access key are never taken from the command line. Batch input, one JSON object per line:
+  {"credential":"…","action":"GetInvoices","ip":"203.0.113.7","secret":"apc_…","accessKey":"…"}`,
+    )
+    .action(
+      act(async (ctx, cred: string | undefined, action: string | undefined, opts: CheckOptions) => {
+        if (opts.secret !== undefined || opts.accessKey !== undefined) {
+          throw new UsageError(
+            "secrets are never taken from the command line (shell history, ps); use --secret-file F / --access-key-file F " +
+              "(- for stdin) or $APICRED_SECRET / $APICRED_ACCESS_KEY",
+          );
+        }
+        if (opts.batch) {
+          if (cred !== undefined || opts.ip !== undefined || opts.secretFile !== undefined || opts.accessKeyFile !== undefined) {
+            throw new UsageError("check --batch takes its requests on stdin, not as arguments or options");
+          }
+          return runBatch(ctx, ctx.read());
+        }
+        if (cred === undefined || action === undefined) throw new UsageError("check needs <cred> and <action> (or --batch)");
+        if (opts.secretFile === "-" && opts.accessKeyFile === "-") {
+          throw new UsageError("only one of --secret-file and --access-key-file can read stdin");
+        }
+        const ip = opts.ip === undefined ? undefined : parseAddress(opts.ip);
+        const secret = readSecretInput("--secret-file", opts.secretFile, "APICRED_SECRET", process.env);
+        const accessKey = readSecretInput("--access-key-file", opts.accessKeyFile, "APICRED_ACCESS_KEY", process.env);
+        const snapshot = new Snapshot(ctx.read());
+        const decision = decide(snapshot, { credential: cred, action, ip, secret, accessKey, now: Date.now() });
+        await render(ctx, decision, opts);
+        return decision.allowed ? 0 : 1;
+      }),
+    );
+}

@@ -1,0 +1,210 @@
+// The decision engine (SPEC.md "The decision"): may this credential run this action from this IP?
+// One pure function used by `check`, `check --batch` and `doctor`. Every step is evaluated and
+// reported; the reason is the first step that fails, in the order of STEPS.
+import { allowlistStep, accessKeyStatus, type AccessKeyStatus } from "./access-key.js";
+import { buildCatalog, type Catalog, findAction } from "./catalog.js";
+import { type GrantMatch, matchedGrants, roleIndex } from "./grants.js";
+import { compileMatcher, credentialIpStep, type IpMatcher, type ParsedAddress } from "./ip.js";
+import { verifySecret } from "./secrets.js";
+import type { Admin, Credential, Role, StoreDoc } from "./types.js";
+
+export const STEPS = [
+  ["credential", "unknown_credential"],
+  ["secret", "bad_secret"],
+  ["admin", "admin_disabled"],
+  ["expiry", "credential_expired"],
+  ["ip_allowlist", "ip_not_allowed"],
+  ["credential_ip", "ip_not_allowed_for_credential"],
+  ["action", "unknown_action"],
+  ["roles", "no_roles"],
+  ["grant", "action_not_allowed"],
+] as const;
+
+export type StepName = (typeof STEPS)[number][0];
+export type Reason = (typeof STEPS)[number][1] | "allowed";
+export type StepResult = "pass" | "fail" | "skipped";
+
+export interface Step {
+  step: StepName;
+  result: StepResult;
+  detail?: string;
+}
+
+export interface DecisionRequest {
+  /** Identifier or unique name. */
+  credential: string;
+  action: string;
+  /** The client address, already parsed (parse errors are input errors, not decisions). */
+  ip?: ParsedAddress;
+  secret?: string;
+  accessKey?: string;
+  /** Milliseconds since the epoch. */
+  now: number;
+}
+
+export interface Decision {
+  allowed: boolean;
+  reason: Reason;
+  /** The identifier when the credential exists, else what was asked for. */
+  credential: string;
+  /** The canonical action name when it is in the catalog, else what was asked for. */
+  action: string;
+  ip: string | null;
+  /** Every (role, grant) that allows the action; empty unless allowed. */
+  matched: GrantMatch[];
+  steps: Step[];
+  /** Only when an access key was presented: whether it is the store's key. */
+  accessKey?: Exclude<AccessKeyStatus, "not_given">;
+}
+
+/**
+ * A store prepared for deciding: the catalog, role and admin indexes and the allowlist matcher are
+ * built once and reused (a batch decides many requests against one snapshot). Credential lookups
+ * scan the list until `index` is asked for, because building a Map of 100k credentials costs more
+ * than the one lookup a single `check` makes.
+ */
+export class Snapshot {
+  readonly catalog: Catalog;
+  private readonly roles: Map<string, Role>;
+  private readonly admins: Map<string, Admin>;
+  private allowlist?: IpMatcher;
+  private byIdentifier?: Map<string, Credential>;
+  private byName?: Map<string, Credential>;
+  private readonly credentialMatchers = new Map<string, IpMatcher>();
+
+  constructor(
+    readonly doc: StoreDoc,
+    { index = false }: { index?: boolean } = {},
+  ) {
+    this.catalog = buildCatalog(doc.actions);
+    this.roles = roleIndex(doc.roles);
+    this.admins = new Map(doc.admins.map((a) => [a.id, a]));
+    if (index) {
+      this.byIdentifier = new Map();
+      this.byName = new Map();
+      for (const c of doc.credentials) {
+        this.byIdentifier.set(c.identifier, c);
+        if (c.name !== null) this.byName.set(c.name.toLowerCase(), c);
+      }
+    }
+  }
+
+  /** By identifier (exact), else by name (case-insensitive, names are unique). */
+  findCredential(ref: string): Credential | undefined {
+    if (this.byIdentifier) return this.byIdentifier.get(ref) ?? this.byName!.get(ref.toLowerCase());
+    const list = this.doc.credentials;
+    for (let i = 0; i < list.length; i++) if (list[i]!.identifier === ref) return list[i];
+    const name = ref.toLowerCase();
+    return list.find((c) => c.name !== null && c.name.toLowerCase() === name);
+  }
+
+  admin(id: string): Admin | undefined {
+    return this.admins.get(id);
+  }
+
+  roleMap(): ReadonlyMap<string, Role> {
+    return this.roles;
+  }
+
+  allowlistMatcher(): IpMatcher {
+    this.allowlist ??= compileMatcher(this.doc.ipAllowlist.map((e) => e.address));
+    return this.allowlist;
+  }
+
+  credentialMatcher(c: Credential): IpMatcher {
+    let m = this.credentialMatchers.get(c.identifier);
+    if (!m) this.credentialMatchers.set(c.identifier, (m = compileMatcher(c.ips)));
+    return m;
+  }
+}
+
+const NO_CREDENTIAL = "no such credential";
+
+export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
+  const { now, ip } = request;
+  const cred = snapshot.findCredential(request.credential);
+  const steps: Step[] = [];
+  const add = (step: StepName, result: StepResult, detail: string) => steps.push({ step, result, detail });
+
+  // credential
+  if (cred) add("credential", "pass", cred.name ? `credential ${cred.name}` : `credential ${cred.identifier}`);
+  else add("credential", "fail", `no credential with identifier or name "${request.credential}"`);
+
+  // secret: only when one is given; a malformed one is refused by its checksum, without a hash lookup
+  if (request.secret === undefined) add("secret", "skipped", "no secret given");
+  else if (!cred) add("secret", "skipped", NO_CREDENTIAL);
+  else {
+    const v = verifySecret(cred, request.secret, now);
+    if (v.ok) add("secret", "pass", v.via === "previous" ? "the previous secret, inside its grace period" : "the secret matches");
+    else add("secret", "fail", v.detail);
+  }
+
+  // admin
+  if (!cred) add("admin", "skipped", NO_CREDENTIAL);
+  else {
+    const admin = snapshot.admin(cred.adminId);
+    if (!admin) add("admin", "fail", "the credential's admin no longer exists");
+    else if (admin.disabled) add("admin", "fail", `admin ${admin.username} is disabled`);
+    else add("admin", "pass", `admin ${admin.username} is enabled`);
+  }
+
+  // expiry: expired at the instant of expiresAt
+  if (!cred) add("expiry", "skipped", NO_CREDENTIAL);
+  else if (cred.expiresAt === null) add("expiry", "pass", "never expires");
+  else if (now >= Date.parse(cred.expiresAt)) add("expiry", "fail", `expired at ${cred.expiresAt}`);
+  else add("expiry", "pass", `expires at ${cred.expiresAt}`);
+
+  // ip_allowlist: the access key bypasses this step and only this one
+  const keyStatus = accessKeyStatus(snapshot.doc.accessKey, request.accessKey);
+  const global = allowlistStep(ip?.canonical, ip ? snapshot.allowlistMatcher()(ip) : undefined, keyStatus);
+  add("ip_allowlist", global.result, global.detail);
+
+  // credential_ip: the credential's own limits; no access key here
+  if (!cred) add("credential_ip", "skipped", ip ? NO_CREDENTIAL : "no --ip given");
+  else {
+    const own = credentialIpStep(ip, cred.ips, cred.ips.length > 0 && ip ? snapshot.credentialMatcher(cred) : undefined);
+    add("credential_ip", own.result, own.detail);
+  }
+
+  // action
+  const action = findAction(snapshot.catalog, request.action);
+  if (action) add("action", "pass", `${action.name} (${action.category}${action.custom ? ", custom" : ""})`);
+  else add("action", "fail", `${request.action} is not in the action catalog`);
+
+  // roles: ids of deleted roles are dropped on delete; count only roles that exist
+  const roleCount = cred ? cred.roleIds.filter((id) => snapshot.roleMap().has(id)).length : 0;
+  if (!cred) add("roles", "skipped", NO_CREDENTIAL);
+  else if (roleCount === 0) add("roles", "fail", "the credential has no roles");
+  else add("roles", "pass", `${roleCount} role${roleCount === 1 ? "" : "s"}`);
+
+  // grant
+  let matched: GrantMatch[] = [];
+  if (!cred) add("grant", "skipped", NO_CREDENTIAL);
+  else if (!action) add("grant", "skipped", "unknown action");
+  else if (roleCount === 0) add("grant", "skipped", "no roles");
+  else {
+    matched = matchedGrants(cred.roleIds, snapshot.roleMap(), action);
+    if (matched.length > 0) add("grant", "pass", matched.map((m) => `role ${m.role} grants ${m.grant}`).join("; "));
+    else add("grant", "fail", `no role of this credential grants ${action.name}`);
+  }
+
+  let reason: Reason = "allowed";
+  for (let i = 0; i < STEPS.length; i++) {
+    if (steps[i]!.result === "fail") {
+      reason = STEPS[i]![1];
+      break;
+    }
+  }
+  const decision: Decision = {
+    allowed: reason === "allowed",
+    reason,
+    credential: cred ? cred.identifier : request.credential,
+    action: action ? action.name : request.action,
+    ip: ip ? ip.canonical : null,
+    // As in SPEC.md's example: a denial lists no matches (the grant step's detail still names them).
+    matched: reason === "allowed" ? matched : [],
+    steps,
+  };
+  if (keyStatus !== "not_given") decision.accessKey = keyStatus;
+  return decision;
+}
