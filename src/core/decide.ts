@@ -3,6 +3,7 @@
 // reported; the reason is the first step that fails, in the order of STEPS.
 import { allowlistStep, accessKeyStatus, type AccessKeyStatus } from "./access-key.js";
 import { buildCatalog, type Catalog, findAction } from "./catalog.js";
+import { CredentialIndex, findCredential } from "./credentials.js";
 import { type GrantMatch, matchedGrants, roleIndex } from "./grants.js";
 import { compileMatcher, credentialIpStep, type IpMatcher, type ParsedAddress } from "./ip.js";
 import { verifySecret } from "./secrets.js";
@@ -67,9 +68,8 @@ export class Snapshot {
   readonly catalog: Catalog;
   private readonly roles: Map<string, Role>;
   private readonly admins: Map<string, Admin>;
+  private readonly index?: CredentialIndex;
   private allowlist?: IpMatcher;
-  private byIdentifier?: Map<string, Credential>;
-  private byName?: Map<string, Credential>;
   private readonly credentialMatchers = new Map<string, IpMatcher>();
 
   constructor(
@@ -79,23 +79,12 @@ export class Snapshot {
     this.catalog = buildCatalog(doc.actions);
     this.roles = roleIndex(doc.roles);
     this.admins = new Map(doc.admins.map((a) => [a.id, a]));
-    if (index) {
-      this.byIdentifier = new Map();
-      this.byName = new Map();
-      for (const c of doc.credentials) {
-        this.byIdentifier.set(c.identifier, c);
-        if (c.name !== null) this.byName.set(c.name.toLowerCase(), c);
-      }
-    }
+    if (index) this.index = new CredentialIndex(doc.credentials);
   }
 
   /** By identifier (exact), else by name (case-insensitive, names are unique). */
   findCredential(ref: string): Credential | undefined {
-    if (this.byIdentifier) return this.byIdentifier.get(ref) ?? this.byName!.get(ref.toLowerCase());
-    const list = this.doc.credentials;
-    for (let i = 0; i < list.length; i++) if (list[i]!.identifier === ref) return list[i];
-    const name = ref.toLowerCase();
-    return list.find((c) => c.name !== null && c.name.toLowerCase() === name);
+    return this.index ? this.index.find(ref) : findCredential(this.doc, ref);
   }
 
   admin(id: string): Admin | undefined {
