@@ -2,7 +2,7 @@
 // once, when it is generated (or, with --php, as the configuration.php line); only its hash is stored.
 import type { Command } from "commander";
 import { generateAccessKey, phpLine, setAccessKey, unsetAccessKey, validateAccessKey } from "../core/access-key.js";
-import { NotFoundError, UsageError } from "../core/errors.js";
+import { ConflictError, NotFoundError, UsageError } from "../core/errors.js";
 import type { Context } from "../context.js";
 import { act } from "../program.js";
 
@@ -19,7 +19,8 @@ async function readKeyFromStdin(ctx: Context): Promise<string> {
 
 async function issue(ctx: Context, verb: "set" | "rotate", opts: { stdin?: boolean; php?: boolean }): Promise<void> {
   const supplied = opts.stdin ? validateAccessKey(await readKeyFromStdin(ctx)) : undefined;
-  const current = ctx.read().accessKey;
+  // `set` is a writing command: a missing store is created (SPEC.md "The store"), not an error.
+  const current = verb === "set" && !ctx.store.exists() ? null : ctx.read().accessKey;
   if (verb === "rotate" && current === null) {
     throw new NotFoundError("no access key is set, so there is nothing to rotate; use `apicred access-key set`");
   }
@@ -30,7 +31,13 @@ async function issue(ctx: Context, verb: "set" | "rotate", opts: { stdin?: boole
     );
   }
   const key = supplied ?? generateAccessKey();
-  const stored = ctx.update((doc, record, now) => setAccessKey(doc, key, now, record, verb));
+  const stored = ctx.update((doc, record, now) => {
+    // What was confirmed must still be what gets replaced (another process may have set a key meanwhile).
+    if ((doc.accessKey?.hash ?? null) !== (current?.hash ?? null)) {
+      throw new ConflictError("the access key changed while this command ran; nothing changed, run it again");
+    }
+    return setAccessKey(doc, key, now, record, verb);
+  });
   const result = {
     accessKey: key,
     fingerprint: stored.fingerprint,
