@@ -84,7 +84,7 @@ The secret and access key are never taken from the command line. Batch input, on
         const ip = opts.ip === undefined ? undefined : parseAddress(opts.ip);
         const secret = readSecretInput("--secret-file", opts.secretFile, "APICRED_SECRET", process.env);
         const accessKey = readSecretInput("--access-key-file", opts.accessKeyFile, "APICRED_ACCESS_KEY", process.env);
-        const snapshot = new Snapshot(ctx.read());
+        const snapshot = new Snapshot(ctx.store.readForCredential(cred));
         const decision = decide(snapshot, { credential: cred, action, ip, secret, accessKey, now: Date.now() });
         await render(ctx, decision, opts);
         return decision.allowed ? 0 : 1;

@@ -9,6 +9,7 @@ import { StoreFile } from "./adapter.js";
 import { appendAudit } from "./audit.js";
 import { acquireLock } from "./lock.js";
 import { auditPathFor } from "./paths.js";
+import { readOneCredential } from "./read-one.js";
 
 export interface UpdateOptions {
   /** The command line verb path, e.g. "role create", for the audit log. */
@@ -39,6 +40,21 @@ export class Store {
       throw new StoreError(`no store at ${this.path}; run \`apicred init\` or pass --store PATH`, "store_missing");
     }
     return doc;
+  }
+
+  /**
+   * For a single `check`: the store with only the referenced credential in `credentials` (or none
+   * when there is no such credential). Read-only: never pass the result to a write.
+   */
+  readForCredential(ref: string): StoreDoc {
+    this.checkPermissions();
+    let fast: StoreDoc | undefined;
+    try {
+      fast = readOneCredential(this.path, ref);
+    } catch {
+      fast = undefined; // missing, unreadable or invalid: the full read reports it properly
+    }
+    return fast ?? this.read();
   }
 
   /** Like read(), but a missing store reads as empty (for status and completion). */

@@ -1,0 +1,95 @@
+// The single-credential fast read behind `check`, and its fall-backs to the full read.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { StoreError } from "../../src/core/errors.js";
+import { type Credential, emptyStore, type StoreDoc } from "../../src/core/types.js";
+import { serialize } from "../../src/store/adapter.js";
+import { readOneCredential } from "../../src/store/read-one.js";
+import { Store } from "../../src/store/store.js";
+
+let dir: string;
+let path: string;
+
+function cred(i: number, over: Partial<Credential> = {}): Credential {
+  return {
+    identifier: `${"A".repeat(28)}${String(i).padStart(4, "0")}`,
+    name: i % 2 === 0 ? `cred-${i}` : null,
+    adminId: "adm",
+    description: `says "name":"cred-999" and {"identifier":"x"} in text`,
+    roleIds: [],
+    ips: [],
+    expiresAt: null,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    secretHash: "h",
+    previousSecret: null,
+    rotatedAt: null,
+    ...over,
+  };
+}
+
+function doc(n: number): StoreDoc {
+  const d = emptyStore();
+  d.admins.push({ id: "adm", username: "alice", disabled: false, createdAt: "t" });
+  d.credentials = Array.from({ length: n }, (_, i) => cred(i));
+  d.ipAllowlist.push({ address: "10.0.0.0/8", note: "", addedAt: "t" });
+  return d;
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "apicred-read-one-"));
+  path = join(dir, "store.json");
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("readOneCredential", () => {
+  it.each([
+    ["an identifier", cred(7).identifier, 7],
+    ["a name", "cred-8", 8],
+    ["the first", cred(0).identifier, 0],
+    ["the last", cred(99).identifier, 99],
+  ])("finds %s and keeps the rest of the store", (_what, ref, i) => {
+    const full = doc(100);
+    writeFileSync(path, serialize(full));
+    const one = readOneCredential(path, ref)!;
+    expect(one.credentials).toEqual([full.credentials[i]]);
+    expect({ ...one, credentials: [] }).toEqual({ ...full, credentials: [] });
+  });
+
+  it.each([
+    ["a name in another case", "CRED-8"],
+    ["an unknown name", "cred-999"],
+    ["an unknown identifier", "B".repeat(32)],
+    ["a reference with other characters", 'x"y'],
+  ])("leaves %s to the full read", (_what, ref) => {
+    writeFileSync(path, serialize(doc(10)));
+    expect(readOneCredential(path, ref)).toBeUndefined();
+  });
+
+  it("leaves a hand-formatted or empty-list store to the full read", () => {
+    writeFileSync(path, JSON.stringify(doc(3), null, 2));
+    expect(readOneCredential(path, "cred-2")).toBeUndefined();
+    writeFileSync(path, serialize(doc(0)));
+    expect(readOneCredential(path, "cred-0")).toBeUndefined();
+  });
+
+  it("validates what it read", () => {
+    const d = doc(3);
+    (d.credentials[2] as any).roleIds = "oops";
+    writeFileSync(path, serialize(d));
+    expect(() => readOneCredential(path, "cred-2")).toThrow(StoreError);
+    const newer = { ...doc(3), version: 2 };
+    writeFileSync(path, serialize(newer as unknown as StoreDoc));
+    expect(() => readOneCredential(path, "cred-2")).toThrow(/newer apicred/);
+  });
+
+  it("through the Store: falls back to the full read, which reports damage", () => {
+    writeFileSync(path, serialize(doc(4)), { mode: 0o600 });
+    const store = new Store(path);
+    expect(store.readForCredential("CRED-2").credentials).toHaveLength(4);
+    const text = readFileSync(path, "utf8");
+    writeFileSync(path, text.slice(0, text.length - 20));
+    expect(() => store.readForCredential("cred-2")).toThrow(/not valid JSON/);
+  });
+});
