@@ -4,6 +4,17 @@
 "use strict";
 const { join } = require("node:path");
 
+// A TAB press: answer from the small completion bundle (the command tree as data, built from the
+// commander program) without loading the full one. It must never print an error into the terminal.
+if (process.argv[2] === "__complete") {
+  try {
+    require(join(__dirname, "..", "dist", "complete.cjs")).main(process.argv.slice(3));
+  } catch {
+    process.stdout.write(":values\n");
+  }
+  return;
+}
+
 let bundle;
 try {
   bundle = require(join(__dirname, "..", "dist", "apicred.cjs"));

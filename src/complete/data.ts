@@ -1,0 +1,80 @@
+// Store-backed values for completion. Reads the store without a lock and never writes, prompts or
+// prints: a missing, unreadable or corrupt store reads as an empty one (the built-in catalog still
+// completes, since it is part of the program, not of the store).
+import { homedir } from "node:os";
+import { buildCatalog, listActions, listCategories } from "../core/catalog.js";
+import { emptyStore, type StoreDoc } from "../core/types.js";
+import { StoreFile } from "../store/adapter.js";
+import { resolveStorePath } from "../store/paths.js";
+import type { Candidate, ValueSource } from "./engine.js";
+import type { ValueKind } from "./values.js";
+
+/** The store document, or an empty one when it is missing or cannot be read; never throws. */
+export function readQuietly(path: string): StoreDoc {
+  try {
+    return new StoreFile(path).read() ?? emptyStore();
+  } catch {
+    return emptyStore();
+  }
+}
+
+/** A --store value as typed on the line: `~/x` is the shell's to expand, so expand it here. */
+function expandTilde(path: string, env: NodeJS.ProcessEnv): string {
+  if (path === "~" || path.startsWith("~/")) return (env.HOME ?? homedir()) + path.slice(1);
+  return path;
+}
+
+function join(...parts: (string | null | undefined)[]): string {
+  return parts.filter((p) => p !== undefined && p !== null && p !== "").join(" — ");
+}
+
+export function valuesFromDoc(kind: ValueKind, doc: StoreDoc): Candidate[] {
+  switch (kind) {
+    case "role":
+      return doc.roles.map((r) => ({ value: r.name, description: join(r.description, `${r.grants.length} grant${r.grants.length === 1 ? "" : "s"}`) }));
+    case "admin":
+      return doc.admins.map((a) => ({ value: a.username, description: a.disabled ? "admin (disabled)" : "admin" }));
+    case "credential": {
+      const admins = new Map(doc.admins.map((a) => [a.id, a.username]));
+      const out: Candidate[] = [];
+      for (const c of doc.credentials) {
+        const admin = admins.get(c.adminId);
+        out.push({ value: c.identifier, description: join(c.name, c.description, admin && `admin ${admin}`) });
+        if (c.name) out.push({ value: c.name, description: join(c.identifier, c.description, admin && `admin ${admin}`) });
+      }
+      return out;
+    }
+    case "action":
+      return listActions(buildCatalog(doc.actions)).map((a) => ({ value: a.name, description: a.custom ? `${a.category} (custom)` : a.category }));
+    case "custom-action":
+      return doc.actions.map((a) => ({ value: a.name, description: `${a.category} (custom)` }));
+    case "category":
+      return listCategories(buildCatalog(doc.actions)).map((c) => ({ value: c.name, description: `${c.actions} action${c.actions === 1 ? "" : "s"}` }));
+    case "grant": {
+      const catalog = buildCatalog(doc.actions);
+      return [
+        { value: "*", description: "every action" },
+        ...listCategories(catalog).map((c) => ({ value: `${c.name}:*`, description: `every ${c.name} action` })),
+        ...valuesFromDoc("action", doc),
+      ];
+    }
+    case "ip-entry":
+      return doc.ipAllowlist.map((e) => ({ value: e.address, description: e.note }));
+    case "file":
+      return [];
+  }
+}
+
+/** Values read from the store named by --store on the line, else $APICRED_STORE, else the default. */
+export function storeValues(env: NodeJS.ProcessEnv): ValueSource {
+  const docs = new Map<string, StoreDoc>();
+  return (kind, store) => {
+    const path = resolveStorePath(store === undefined || store === "" ? undefined : expandTilde(store, env), env);
+    let doc = docs.get(path);
+    if (!doc) {
+      doc = readQuietly(path);
+      docs.set(path, doc);
+    }
+    return valuesFromDoc(kind, doc);
+  };
+}
