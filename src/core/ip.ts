@@ -176,7 +176,31 @@ interface Raw {
   words: Words; // IPv4 lives in words[3] with words[0..2] = 0
 }
 
+/** The common case without allocations: a valid dotted quad, or -1 (then parseV4 says what is wrong). */
+function fastV4(s: string): number {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return -1; // a leading zero
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return -1;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else return -1;
+  }
+  return dots === 3 && digits > 0 ? value * 256 + octet : -1;
+}
+
 function parseRawAddress(text: string, s: string, what: string): Raw {
+  const fast = fastV4(s);
+  if (fast >= 0) return { family: 4, words: [0, 0, 0, fast] };
   if (s.includes(":")) {
     const w = parseV6(s);
     if (typeof w === "string") invalid(text, w, what);
@@ -191,12 +215,15 @@ function parseRawAddress(text: string, s: string, what: string): Raw {
   return { family: 4, words: [0, 0, 0, v] };
 }
 
-/**
- * Parses an IPv4/IPv6 address or CIDR range strictly. Throws UsageError("invalid_input") naming what
- * is wrong: leading zeros, short forms, out-of-range numbers or prefixes, whitespace, empty input,
- * zone ids, junk, host bits set in a CIDR (unless `normalize`).
- */
-export function parseIpOrCidr(text: string, options: ParseOptions = {}): ParsedIp {
+interface Network {
+  family: 4 | 6;
+  prefix: number;
+  /** The network address (host bits cleared). */
+  words: Words;
+  normalizedFrom?: string;
+}
+
+function parseNetwork(text: string, normalize: boolean): Network {
   const what = "IP address or CIDR range";
   checkWhitespaceAndEmpty(text, what);
   const slash = text.indexOf("/");
@@ -213,21 +240,29 @@ export function parseIpOrCidr(text: string, options: ParseOptions = {}): ParsedI
     prefix = Number(p);
     if (prefix > max) invalid(text, `prefix length /${p} is out of range for IPv${raw.family} (0 to ${max})`, what);
   }
-  const bits = raw.family === 4 ? prefix + 96 : prefix;
-  const masked = maskWords(raw.words, bits);
-  let normalizedFrom: string | undefined;
-  if (masked.some((x, i) => x !== raw.words[i])) {
-    const network = raw.family === 4 ? formatV4(masked[3]) : formatV6(masked);
-    if (!options.normalize) {
-      invalid(text, `host bits are set after /${prefix}; the network is ${network}/${prefix} (pass --normalize to store that)`, what);
-    }
-    normalizedFrom = text;
+  const masked = maskWords(raw.words, raw.family === 4 ? prefix + 96 : prefix);
+  if (masked[0] === raw.words[0] && masked[1] === raw.words[1] && masked[2] === raw.words[2] && masked[3] === raw.words[3]) {
+    return { family: raw.family, prefix, words: masked };
   }
-  const address = raw.family === 4 ? formatV4(masked[3]) : formatV6(masked);
-  const canonical = prefix === max ? address : `${address}/${prefix}`;
-  return normalizedFrom === undefined
-    ? { canonical, family: raw.family, prefix }
-    : { canonical, family: raw.family, prefix, normalizedFrom };
+  if (!normalize) {
+    const network = raw.family === 4 ? formatV4(masked[3]) : formatV6(masked);
+    invalid(text, `host bits are set after /${prefix}; the network is ${network}/${prefix} (pass --normalize to store that)`, what);
+  }
+  return { family: raw.family, prefix, words: masked, normalizedFrom: text };
+}
+
+/**
+ * Parses an IPv4/IPv6 address or CIDR range strictly. Throws UsageError("invalid_input") naming what
+ * is wrong: leading zeros, short forms, out-of-range numbers or prefixes, whitespace, empty input,
+ * zone ids, junk, host bits set in a CIDR (unless `normalize`).
+ */
+export function parseIpOrCidr(text: string, options: ParseOptions = {}): ParsedIp {
+  const n = parseNetwork(text, Boolean(options.normalize));
+  const address = n.family === 4 ? formatV4(n.words[3]) : formatV6(n.words);
+  const canonical = n.prefix === (n.family === 4 ? 32 : 128) ? address : `${address}/${n.prefix}`;
+  return n.normalizedFrom === undefined
+    ? { canonical, family: n.family, prefix: n.prefix }
+    : { canonical, family: n.family, prefix: n.prefix, normalizedFrom: n.normalizedFrom };
 }
 
 /** The canonical text of an address or CIDR (throws like parseIpOrCidr). */
@@ -253,20 +288,11 @@ export function parseAddress(text: string): ParsedAddress {
  * IPv6 range that only ever matches non-mapped IPv6 addresses. */
 type Range = { v4: true; prefix: number; network: number } | { v4: false; prefix: number; network: Words };
 
-function rangeOf(p: ParsedIp): Range {
-  const slash = p.canonical.indexOf("/");
-  const raw = parseRawAddress(p.canonical, slash < 0 ? p.canonical : p.canonical.slice(0, slash), "entry");
-  if (raw.family === 4) return { v4: true, prefix: p.prefix, network: raw.words[3] };
-  if (p.prefix >= 96 && isMapped(raw.words)) return { v4: true, prefix: p.prefix - 96, network: raw.words[3] };
-  return { v4: false, prefix: p.prefix, network: raw.words };
-}
-
-function v6Key(w: readonly number[], prefix: number): string {
-  // Only the words the prefix touches matter; the rest are zero after masking.
-  const n = Math.ceil(prefix / 32);
-  let key = "";
-  for (let i = 0; i < n; i++) key += `${(w[i]! & mask32(prefix - 32 * i)) >>> 0}:`;
-  return key;
+function rangeOf(entry: string): Range {
+  const n = parseNetwork(entry, false);
+  if (n.family === 4) return { v4: true, prefix: n.prefix, network: n.words[3] };
+  if (n.prefix >= 96 && isMapped(n.words)) return { v4: true, prefix: n.prefix - 96, network: n.words[3] };
+  return { v4: false, prefix: n.prefix, network: n.words };
 }
 
 /**
@@ -274,37 +300,89 @@ function v6Key(w: readonly number[], prefix: number): string {
  * `::ffff:10.0.0.1` share one. Use it to reject duplicates whatever the spelling.
  */
 export function coverageKey(entry: string): string {
-  const r = rangeOf(parseIpOrCidr(entry));
-  return r.v4 ? `4/${r.prefix}/${r.network}` : `6/${r.prefix}/${v6Key(r.network, r.prefix)}`;
+  const r = rangeOf(entry);
+  return r.v4 ? `4/${r.prefix}/${r.network}` : `6/${r.prefix}/${r.network.join(":")}`;
+}
+
+function cmpWords(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number): number {
+  for (let k = 0; k < 4; k++) {
+    const x = a[ai + k]!;
+    const y = b[bi + k]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * IPv6 ranges for longest-prefix match. CIDR ranges are either nested or disjoint, so: sort by start
+ * (wider first on a tie), record each range's nearest enclosing range, then find the last range that
+ * starts at or before the address by binary search and climb to the first one that still contains
+ * it. O(log n) per lookup whatever the mix of prefix lengths, no strings, no BigInt.
+ */
+function compileV6(ranges: { network: Words; prefix: number; entry: string }[]): (w: readonly number[]) => string | undefined {
+  ranges.sort((a, b) => cmpWords(a.network, 0, b.network, 0) || a.prefix - b.prefix);
+  const n = ranges.length;
+  const starts = new Uint32Array(n * 4);
+  const ends = new Uint32Array(n * 4);
+  const parent = new Int32Array(n);
+  const entries: string[] = new Array(n);
+  const stack: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = ranges[i]!;
+    for (let k = 0; k < 4; k++) {
+      const m = mask32(r.prefix - 32 * k);
+      starts[i * 4 + k] = r.network[k]!;
+      ends[i * 4 + k] = (r.network[k]! | ~m) >>> 0;
+    }
+    entries[i] = r.entry;
+    while (stack.length > 0 && cmpWords(ends, stack[stack.length - 1]! * 4, starts, i * 4) < 0) stack.pop();
+    parent[i] = stack.length > 0 ? stack[stack.length - 1]! : -1;
+    stack.push(i);
+  }
+  return (w) => {
+    let lo = 0;
+    let hi = n - 1;
+    let at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cmpWords(starts, mid * 4, w, 0) <= 0) {
+        at = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    while (at >= 0 && cmpWords(w, 0, ends, at * 4) > 0) at = parent[at]!;
+    return at >= 0 ? entries[at] : undefined;
+  };
 }
 
 /**
  * Compiles entries (canonical or not; each must parse) into a matcher that returns the most specific
- * matching entry, as it was given. One hash lookup per distinct prefix length present, no BigInt:
- * the cost does not grow with the number of entries. Throws UsageError on an unparsable entry, or
- * when the address given to the matcher as text is invalid.
+ * matching entry, as it was given (the first one given, for entries covering the same range). IPv4:
+ * one hash lookup per distinct prefix length present (at most 33); IPv6: a binary search. No BigInt,
+ * no strings on the hot path. Throws UsageError on an unparsable entry, or when the address given to
+ * the matcher as text is invalid.
  */
 export function compileMatcher(entries: readonly string[]): IpMatcher {
   const v4 = new Map<number, Map<number, string>>(); // prefix -> network -> entry
-  const v6 = new Map<number, Map<string, string>>(); // prefix -> key -> entry
+  const v6: { network: Words; prefix: number; entry: string }[] = [];
+  const v6Seen = new Set<string>();
   for (const entry of entries) {
-    const r = rangeOf(parseIpOrCidr(entry));
+    const r = rangeOf(entry);
     if (r.v4) {
       let m = v4.get(r.prefix);
       if (!m) v4.set(r.prefix, (m = new Map()));
       if (!m.has(r.network)) m.set(r.network, entry);
     } else {
-      let m = v6.get(r.prefix);
-      if (!m) v6.set(r.prefix, (m = new Map()));
-      const key = v6Key(r.network, r.prefix);
-      if (!m.has(key)) m.set(key, entry);
+      const key = `${r.prefix}/${r.network.join(":")}`;
+      if (v6Seen.has(key)) continue;
+      v6Seen.add(key);
+      v6.push({ network: r.network, prefix: r.prefix, entry });
     }
   }
   const v4Prefixes = [...v4.keys()].sort((a, b) => b - a);
   const v4Masks = v4Prefixes.map(mask32);
   const v4Maps = v4Prefixes.map((p) => v4.get(p)!);
-  const v6Prefixes = [...v6.keys()].sort((a, b) => b - a);
-  const v6Maps = v6Prefixes.map((p) => v6.get(p)!);
+  const matchV6 = v6.length > 0 ? compileV6(v6) : () => undefined;
 
   return (address) => {
     const a = typeof address === "string" ? parseAddress(address) : address;
@@ -316,11 +394,7 @@ export function compileMatcher(entries: readonly string[]): IpMatcher {
       }
       return undefined;
     }
-    for (let i = 0; i < v6Maps.length; i++) {
-      const hit = v6Maps[i]!.get(v6Key(a.words, v6Prefixes[i]!));
-      if (hit !== undefined) return hit;
-    }
-    return undefined;
+    return matchV6(a.words);
   };
 }
 

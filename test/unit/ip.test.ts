@@ -302,12 +302,47 @@ describe("compileMatcher", () => {
     }
   });
 
+  it("agrees with a brute-force check on random nested and disjoint IPv6 ranges", () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0), seed >>> 8);
+    const bases = [0x20010db8, 0x20010db9, 0xfd000000];
+    const nets: { words: number[]; prefix: number }[] = [];
+    const maskOf = (bits: number) => (bits <= 0 ? 0 : bits >= 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0);
+    const randomAddress = () => [bases[rand() % 3]!, rand() % 4, rand() % 3 ? 0 : rand(), rand() % 4];
+    for (let i = 0; i < 300; i++) {
+      const prefix = [16, 32, 33, 34, 48, 64, 65, 96, 127, 128][rand() % 10]!;
+      const words = randomAddress().map((w, k) => (w & maskOf(prefix - 32 * k)) >>> 0);
+      nets.push({ words, prefix });
+    }
+    const hex = (w: number[]) => w.flatMap((x) => [(x >>> 16).toString(16), (x & 0xffff).toString(16)]).join(":");
+    const m = compileMatcher(nets.map((n) => `${hex(n.words)}/${n.prefix}`));
+    const contains = (n: { words: number[]; prefix: number }, a: number[]) =>
+      n.words.every((w, k) => ((a[k]! & maskOf(n.prefix - 32 * k)) >>> 0) === w);
+    let matched = 0;
+    for (let i = 0; i < 3000; i++) {
+      const a = randomAddress();
+      const hits = nets.filter((n) => contains(n, a));
+      const got = m(hex(a));
+      if (hits.length === 0) expect(got).toBeUndefined();
+      else {
+        matched++;
+        expect(got).toBeDefined();
+        expect(parseIpOrCidr(got!).prefix).toBe(Math.max(...hits.map((n) => n.prefix)));
+        expect(contains(rangeWords(got!), a)).toBe(true);
+      }
+    }
+    expect(matched).toBeGreaterThan(300);
+  });
+
   it("stays fast with thousands of entries", () => {
     const list: string[] = [];
     for (let i = 0; i < 5000; i++) {
       list.push(`10.${(i >> 8) & 255}.${i & 255}.0/24`, `2001:db8:${i.toString(16)}::/48`);
       if (i % 10 === 0) list.push(`172.16.${i & 255}.${(i >> 8) & 255}`);
     }
+    // The worst case for prefix-length tables: every prefix length present.
+    for (let p = 15; p <= 32; p++) list.push(canonicalIp(`198.18.0.0/${p}`, { normalize: true }));
+    for (let p = 8; p <= 128; p++) list.push(canonicalIp(`fd00::/${p}`));
     const m = compileMatcher(list);
     const addrs = ["10.3.7.9", "192.0.2.1", "2001:db8:ff::1", "2001:db9::1", "::ffff:10.1.1.1"].map(parseAddress);
     const n = 200_000;
@@ -319,6 +354,23 @@ describe("compileMatcher", () => {
     expect(perOp).toBeLessThan(5); // budget: 100k decisions/s leaves 10 µs for everything
   });
 });
+
+/** The network words and prefix of a canonical IPv6 entry, from its text (test helper). */
+function rangeWords(entry: string): { words: number[]; prefix: number } {
+  const p = parseIpOrCidr(entry);
+  const [addr] = p.canonical.split("/");
+  const groups = new URL(`http://[${addr}]`).hostname.slice(1, -1);
+  const full = groups.includes("::")
+    ? (() => {
+        const [h, t] = groups.split("::");
+        const head = h ? h.split(":") : [];
+        const tail = t ? t.split(":") : [];
+        return [...head, ...Array(8 - head.length - tail.length).fill("0"), ...tail];
+      })()
+    : groups.split(":");
+  const g = full.map((x) => parseInt(x, 16));
+  return { words: [0, 2, 4, 6].map((i) => (g[i]! * 65536 + g[i + 1]!) >>> 0), prefix: p.prefix };
+}
 
 describe("credentialIpStep", () => {
   it("skips without an address, passes without restrictions, else matches", () => {
