@@ -99,7 +99,7 @@ function ask(words: string[], extraEnv: Record<string, string | undefined> = {})
     ...r,
     directive,
     lines,
-    values: lines.map((l) => l.split("\t")[0]),
+    values: lines.map((l) => l.split("\t")[0]!),
     described: Object.fromEntries(lines.map((l) => [l.split("\t")[0], l.split("\t")[1] ?? ""])),
   };
 }
