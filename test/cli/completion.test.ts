@@ -243,6 +243,26 @@ describe("apicred __complete", () => {
     }
   });
 
+  it("completes what the commands themselves wrote", () => {
+    const made = new Sandbox();
+    try {
+      const run = (args: string[]) => made.ok(args, { env: { CI: "1" } });
+      run(["admin", "add", "carol"]);
+      run(["action", "add", "AcmeSync", "--category", "Acme"]);
+      run(["role", "create", "acme.read", "-d", "Acme: read & sync", "--allow", "AcmeSync"]);
+      const cred = run(["credential", "create", "--admin", "carol", "--role", "acme.read", "--name", "acme-bot", "-d", "the bot"]);
+      run(["ip", "add", "192.0.2.10", "--note", "bot host"]);
+      const q = (words: string[]) => ask(words, { APICRED_STORE: made.store });
+      expect(q(["role", "show", ""]).described).toEqual({ "acme.read": "Acme: read & sync — 1 grant" });
+      expect(q(["credential", "rotate", ""]).values).toEqual([cred.identifier, "acme-bot"]);
+      expect(q(["admin", "remove", ""]).values).toEqual(["carol"]);
+      expect(q(["role", "edit", "acme.read", "--set", "Acme"]).values).toEqual(["Acme:*", "AcmeSync"]);
+      expect(q(["ip", "note", ""]).described).toEqual({ "192.0.2.10": "bot host" });
+    } finally {
+      made.cleanup();
+    }
+  });
+
   it("gives the same answers from the live commander tree as from the completion bundle", async () => {
     const { createRequire } = await import("node:module");
     const require = createRequire(import.meta.url);
