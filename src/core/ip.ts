@@ -198,9 +198,58 @@ function fastV4(s: string): number {
   return dots === 3 && digits > 0 ? value * 256 + octet : -1;
 }
 
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX[65 + i] = HEX[97 + i] = 10 + i;
+
+/** The common IPv6 case without allocations beyond the result: hex groups with at most one "::" and
+ * no embedded IPv4, or undefined (then parseV6 handles it, or says what is wrong). */
+function fastV6(s: string): Words | undefined {
+  const g = [0, 0, 0, 0, 0, 0, 0, 0];
+  let n = 0; // groups written
+  let gap = -1; // where "::" was
+  let value = 0;
+  let digits = 0;
+  const len = s.length;
+  let i = 0;
+  if (len >= 2 && s.charCodeAt(0) === 58 && s.charCodeAt(1) === 58) {
+    gap = 0;
+    i = 2;
+    if (len === 2) return [0, 0, 0, 0];
+  }
+  for (; i <= len; i++) {
+    const c = i < len ? s.charCodeAt(i) : 58;
+    if (c === 58) {
+      if (digits === 0 || n === 8) return undefined;
+      g[n++] = value;
+      value = 0;
+      digits = 0;
+      if (i < len - 1 && s.charCodeAt(i + 1) === 58) {
+        if (gap >= 0) return undefined;
+        gap = n;
+        i++;
+        if (i === len - 1) break; // trailing "::"
+      } else if (i === len - 1) return undefined; // a trailing single ":"
+    } else {
+      const h = c < 128 ? HEX[c]! : -1;
+      if (h < 0 || ++digits > 4) return undefined;
+      value = value * 16 + h;
+    }
+  }
+  if (gap < 0 ? n !== 8 : n > 7) return undefined;
+  if (gap >= 0) {
+    const shift = 8 - n;
+    for (let k = n - 1; k >= gap; k--) g[k + shift] = g[k]!;
+    for (let k = gap; k < gap + shift; k++) g[k] = 0;
+  }
+  return [(g[0]! * 65536 + g[1]!) >>> 0, (g[2]! * 65536 + g[3]!) >>> 0, (g[4]! * 65536 + g[5]!) >>> 0, (g[6]! * 65536 + g[7]!) >>> 0];
+}
+
 function parseRawAddress(text: string, s: string, what: string): Raw {
   const fast = fastV4(s);
   if (fast >= 0) return { family: 4, words: [0, 0, 0, fast] };
+  const fast6 = fastV6(s);
+  if (fast6) return { family: 6, words: fast6 };
   if (s.includes(":")) {
     const w = parseV6(s);
     if (typeof w === "string") invalid(text, w, what);

@@ -155,6 +155,66 @@ describe("parseIpOrCidr: rejections", () => {
   });
 });
 
+describe("generated input: agrees with net.isIP, and with WHATWG URL's IPv6 serialisation", () => {
+  let seed = 3;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0), (seed >>> 8) % n);
+
+  it("IPv6-looking strings", () => {
+    let accepted = 0;
+    for (let t = 0; t < 20000; t++) {
+      const n = 1 + rand(9);
+      const groups: string[] = [];
+      for (let i = 0; i < n; i++) {
+        let g = "";
+        for (let k = rand(6); k > 0; k--) g += rand(3) ? "0" : "0123456789abcdefABCDEF"[rand(22)];
+        groups.push(g);
+      }
+      let text = groups.join(":");
+      if (rand(2)) text = rand(2) ? `::${text}` : text.replace(":", "::");
+      let ours: string | null = null;
+      try {
+        ours = parseIpOrCidr(text).canonical;
+        accepted++;
+      } catch {
+        ours = null;
+      }
+      const valid = isIP(text) === 6;
+      expect(ours !== null, text).toBe(valid);
+      if (ours !== null) {
+        const hex = (a: string) => new URL(`http://[${a}]`).hostname;
+        expect(hex(ours), text).toBe(hex(text));
+        // URL compresses like RFC 5952 but never uses the mixed notation we keep for IPv4-mapped addresses.
+        if (ours.includes(".")) expect(ours).toMatch(/^::ffff:\d/);
+        else expect(ours).toBe(hex(text).slice(1, -1));
+      }
+    }
+    expect(accepted).toBeGreaterThan(1000);
+  });
+
+  it("IPv4-looking strings", () => {
+    let accepted = 0;
+    for (let t = 0; t < 20000; t++) {
+      const n = rand(3) ? 4 : 1 + rand(6);
+      const parts: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const r = rand(10);
+        parts.push(r < 8 ? String(rand(300)) : r < 9 ? `0${rand(30)}` : "");
+      }
+      const text = parts.join(".");
+      let ours: string | null = null;
+      try {
+        ours = parseIpOrCidr(text).canonical;
+        accepted++;
+      } catch {
+        ours = null;
+      }
+      expect(ours !== null, text).toBe(isIP(text) === 4);
+      if (ours !== null) expect(ours).toBe(text);
+    }
+    expect(accepted).toBeGreaterThan(1000);
+  });
+});
+
 describe("--normalize", () => {
   it.each([
     ["10.0.0.5/8", "10.0.0.0/8"],
