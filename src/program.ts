@@ -6,6 +6,7 @@ import { register as registerAction } from "./commands/action.js";
 import { register as registerAdmin } from "./commands/admin.js";
 import { register as registerCompletion } from "./commands/completion.js";
 import { register as registerAudit } from "./commands/audit.js";
+import { register as registerCheck } from "./commands/check.js";
 import { register as registerCredential } from "./commands/credential.js";
 import { register as registerInit } from "./commands/init.js";
 import { register as registerRole } from "./commands/role.js";
@@ -71,7 +72,7 @@ export function buildProgram(): Command {
     .helpCommand(false);
 
   // One line per noun, in the order `--help` lists them.
-  const nouns: ((program: Command) => void)[] = [registerInit, registerAdmin, registerAction, registerRole, registerCredential, registerAudit, registerIp, registerAccessKey, registerCompletion];
+  const nouns: ((program: Command) => void)[] = [registerInit, registerAdmin, registerAction, registerRole, registerCredential, registerAudit, registerIp, registerAccessKey, registerCheck, registerCompletion];
   for (const register of nouns) register(program);
   return program;
 }
