@@ -8,7 +8,8 @@ import { Output } from "./ui/output.js";
 /** Commander's help and version are successes; every other parse error is a usage error (2). */
 function commanderExit(err: CommanderError): { code: number; print: boolean } {
   if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return { code: 0, print: false };
-  if (err.code === "commander.help") return { code: 2, print: false }; // help already shown on stderr
+  // `apicred admin help` shows help (exit 0); `apicred admin` without a verb shows it as an error (2).
+  if (err.code === "commander.help") return { code: err.exitCode === 0 ? 0 : 2, print: false };
   return { code: 2, print: true };
 }
 

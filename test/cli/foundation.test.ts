@@ -19,6 +19,7 @@ describe("global behaviour", () => {
       expect(help.stdout).toContain(word);
     }
     expect(sb.run(["admin", "--help"]).code).toBe(0);
+    expect(sb.run(["admin", "help"])).toMatchObject({ code: 0, stdout: expect.stringContaining("Usage: apicred admin") });
   });
 
   it.each([
