@@ -8,6 +8,8 @@ import { register as registerCompletion } from "./commands/completion.js";
 import { register as registerAudit } from "./commands/audit.js";
 import { register as registerCheck } from "./commands/check.js";
 import { register as registerCredential } from "./commands/credential.js";
+import { register as registerDoctor } from "./commands/doctor.js";
+import { register as registerExport } from "./commands/export.js";
 import { register as registerInit } from "./commands/init.js";
 import { register as registerRole } from "./commands/role.js";
 import { register as registerIp } from "./commands/ip.js";
@@ -72,7 +74,7 @@ export function buildProgram(): Command {
     .helpCommand(false);
 
   // One line per noun, in the order `--help` lists them.
-  const nouns: ((program: Command) => void)[] = [registerInit, registerAdmin, registerAction, registerRole, registerCredential, registerAudit, registerIp, registerAccessKey, registerCheck, registerCompletion];
+  const nouns: ((program: Command) => void)[] = [registerInit, registerAdmin, registerAction, registerRole, registerCredential, registerAudit, registerIp, registerAccessKey, registerCheck, registerExport, registerDoctor, registerCompletion];
   for (const register of nouns) register(program);
   return program;
 }

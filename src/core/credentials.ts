@@ -134,6 +134,46 @@ export interface NewCredential {
   expiresAt?: Date | null;
 }
 
+/** A new identifier that `taken` does not know (a Set lookup on the bulk path, a scan otherwise). */
+export function freshIdentifier(taken: (identifier: string) => boolean): string {
+  let identifier = generateIdentifier();
+  while (taken(identifier)) identifier = generateIdentifier();
+  return identifier;
+}
+
+/** The fields of a new credential, already validated (createCredential, or apply's plan). */
+export interface CredentialFields {
+  identifier: string;
+  name: string | null;
+  adminId: string;
+  description: string;
+  roleIds: string[];
+  ips: string[];
+  expiresAt: string | null;
+}
+
+/**
+ * The stored form of a new credential with a fresh secret: only the secret's hash is kept; the
+ * secret is returned for the caller to print once. Validation and uniqueness are the caller's.
+ */
+export function newCredentialRecord(fields: CredentialFields, now: string): { credential: Credential; secret: string } {
+  const secret = generateSecret();
+  const credential: Credential = {
+    identifier: fields.identifier,
+    name: fields.name,
+    adminId: fields.adminId,
+    description: fields.description,
+    roleIds: fields.roleIds,
+    ips: fields.ips,
+    expiresAt: fields.expiresAt,
+    createdAt: now,
+    secretHash: hashSecret(secret),
+    previousSecret: null,
+    rotatedAt: null,
+  };
+  return { credential, secret };
+}
+
 /** Creates a credential for an existing, enabled admin. Returns it with its secret (print it once). */
 export function createCredential(
   doc: StoreDoc,
@@ -152,22 +192,8 @@ export function createCredential(
   const ips = canonicalIps(input.ips ?? []);
   const expiresAt = input.expiresAt ? input.expiresAt.toISOString() : null;
 
-  let identifier = generateIdentifier();
-  while (doc.credentials.some((c) => c.identifier === identifier)) identifier = generateIdentifier();
-  const secret = generateSecret();
-  const credential: Credential = {
-    identifier,
-    name,
-    adminId: admin.id,
-    description,
-    roleIds,
-    ips,
-    expiresAt,
-    createdAt: now,
-    secretHash: hashSecret(secret),
-    previousSecret: null,
-    rotatedAt: null,
-  };
+  const identifier = freshIdentifier((id) => doc.credentials.some((c) => c.identifier === id));
+  const { credential, secret } = newCredentialRecord({ identifier, name, adminId: admin.id, description, roleIds, ips, expiresAt }, now);
   doc.credentials.push(credential);
   record(`credential:${identifier}`, {
     created: true,

@@ -1,6 +1,8 @@
 // Secrets and keys come in through files, stdin or the environment — never argv, where they would
 // land in shell history and `ps` output.
-import { readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { dirname, join, basename } from "node:path";
 import { UsageError } from "../core/errors.js";
 
 /** Reads all of stdin (for `--secret-file -` and friends). */
@@ -39,4 +41,67 @@ export function readSecretInput(flag: string, file: string | undefined, envName:
   value = value.trim();
   if (value === "") throw new UsageError(`${from} is empty`, "invalid_input");
   return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration files (`apply --file`, `export --file`): they hold no secrets.
+
+/** Line and column (1-based) of a character offset, for JSON syntax errors. */
+function lineColumn(text: string, offset: number): string {
+  let line = 1;
+  let last = -1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
+  }
+  return `line ${line}, column ${offset - last}`;
+}
+
+/** Reads and parses a JSON file (`-` = stdin). A missing file or bad JSON is a usage error (exit 2). */
+export function readJsonFile(flag: string, file: string): unknown {
+  let text: string;
+  try {
+    text = file === "-" ? readStdin() : readFileSync(file, "utf8");
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? (err as Error).message);
+    throw new UsageError(`${flag}: cannot read ${file}: ${why}`, "invalid_input");
+  }
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (err) {
+    const message = (err as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const where = at ? ` at ${lineColumn(text, Number(at[1]))}` : "";
+    throw new UsageError(`${flag}: ${file} is not valid JSON${where}: ${message}`, "invalid_json");
+  }
+}
+
+/**
+ * Writes a text file atomically: a unique temp file beside it, fsynced and renamed over the target,
+ * so a reader never sees half a file. Mode 0644 less the umask (configuration, not secrets).
+ */
+export function writeFileAtomic(flag: string, file: string, text: string): void {
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(temp, "wx", 0o644);
+    writeSync(fd, text);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temp, file);
+  } catch (err) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // never created
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`${flag}: cannot write ${file}: ${code === "ENOENT" ? "no such folder" : (code ?? (err as Error).message)}`, "invalid_input");
+  }
 }

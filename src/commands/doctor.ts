@@ -1,0 +1,42 @@
+// `apicred doctor`: findings with a severity and a suggested fix. Exit 0 with no findings, 1 with.
+import type { Command } from "commander";
+import { diagnose, type Finding } from "../core/doctor.js";
+import { readAudit } from "../store/audit.js";
+import { act } from "../program.js";
+
+export function register(program: Command): void {
+  program
+    .command("doctor")
+    .description("find problems before a caller does: roles without grants, credentials that cannot work, a closed API, unsafe files")
+    .action(
+      act(async (ctx) => {
+        const doc = ctx.read();
+        const log = readAudit(ctx.store.auditPath);
+        const findings = diagnose(doc, {
+          storePath: ctx.store.path,
+          auditPath: ctx.store.auditPath,
+          // Shown as findings here, so main.ts need not repeat them as warnings.
+          storeWarnings: ctx.store.warnings.splice(0),
+          auditLogExists: log.exists,
+          auditSkippedLines: log.skipped.length,
+          now: Date.now(),
+        });
+        const counts = { error: 0, warning: 0, info: 0 };
+        for (const f of findings) counts[f.severity]++;
+        await ctx.out.result({ findings, summary: counts }, () => {
+          if (findings.length === 0) return ctx.out.line("no findings: nothing to fix");
+          const c = ctx.out.c;
+          const colour = { error: c.red, warning: c.yellow, info: c.cyan };
+          for (const f of findings) printFinding(ctx.out.line.bind(ctx.out), f, colour[f.severity](f.severity.padEnd(7)), c.dim);
+          const n = findings.length;
+          ctx.out.line(`${n} finding${n === 1 ? "" : "s"}: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info`);
+        });
+        return findings.length > 0 ? 1 : 0;
+      }),
+    );
+}
+
+function printFinding(line: (text: string) => void, f: Finding, severity: string, dim: (s: string) => string): void {
+  line(`${severity} ${f.message} ${dim(`[${f.code}]`)}`);
+  line(`        fix: ${f.fix}`);
+}

@@ -1,0 +1,114 @@
+// `doctor`: what is wrong (or about to be) before a caller finds out. Pure: facts about the files
+// (permission warnings, a missing audit log) are passed in by the command.
+import { buildCatalog } from "./catalog.js";
+import { isExpired } from "./credentials.js";
+import { grantInCatalog } from "./grants.js";
+import type { StoreDoc } from "./types.js";
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Finding {
+  severity: Severity;
+  /** Stable machine-readable code (see README "doctor"). */
+  code: string;
+  message: string;
+  /** A command (or step) that fixes it. */
+  fix: string;
+  /** What it is about: `role:NAME`, `credential:IDENTIFIER`, `ip-allowlist`, `store`, `audit-log`. */
+  object: string;
+}
+
+export const EXPIRY_HORIZON_MS = 14 * 86_400_000;
+
+export interface DoctorFacts {
+  storePath: string;
+  auditPath: string;
+  /** Warnings the store collected while opening (e.g. readable by group or others). */
+  storeWarnings: readonly string[];
+  auditLogExists: boolean;
+  /** How many lines of the audit log are not a whole event (e.g. a crash mid-append). */
+  auditSkippedLines?: number;
+  /** Milliseconds since the epoch. */
+  now: number;
+}
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export function diagnose(doc: StoreDoc, facts: DoctorFacts): Finding[] {
+  const out: Finding[] = [];
+  const add = (severity: Severity, code: string, object: string, message: string, fix: string) =>
+    out.push({ severity, code, message, fix, object });
+
+  // The allowlist and the access key (SPEC.md rules 7 and 8).
+  if (doc.ipAllowlist.length === 0 && doc.accessKey === null) {
+    add("warning", "api_closed", "ip-allowlist",
+      "the IP allowlist is empty and no access key is set: the API is closed, every request is denied",
+      'apicred ip add <server-ip> --note "<what it is>"');
+  } else if (doc.ipAllowlist.length === 0) {
+    add("warning", "access_key_only", "ip-allowlist",
+      "an access key is set while the IP allowlist is empty: only requests presenting the access key get through, from any IP",
+      'apicred ip add <server-ip> --note "<what it is>"  (then keep the access key for exceptions, or `apicred access-key unset`)');
+  }
+
+  // Roles.
+  const catalog = buildCatalog(doc.actions);
+  for (const role of doc.roles) {
+    if (role.grants.length === 0) {
+      add("info", "role_without_grants", `role:${role.name}`, `role ${role.name} has no grants: it authorizes nothing`,
+        `apicred role edit ${role.name} --allow <grant>  (or \`apicred role delete ${role.name}\`)`);
+    }
+    for (const grant of role.grants) {
+      if (!grantInCatalog(catalog, grant)) {
+        add("warning", "grant_not_in_catalog", `role:${role.name}`,
+          `role ${role.name} grants ${grant}, which is not in the action catalog (a removed custom action?): it grants nothing`,
+          `apicred role edit ${role.name} --revoke '${grant}'  (or add the action back with \`apicred action add\`)`);
+      }
+    }
+  }
+
+  // Credentials.
+  const admins = new Map(doc.admins.map((a) => [a.id, a]));
+  const roleIds = new Set(doc.roles.map((r) => r.id));
+  for (const c of doc.credentials) {
+    const ref = c.name ?? c.identifier;
+    const label = c.name ? `credential ${c.name} (${c.identifier})` : `credential ${c.identifier}`;
+    const object = `credential:${c.identifier}`;
+    const admin = admins.get(c.adminId);
+    if (!admin) {
+      add("error", "credential_admin_missing", object, `${label} belongs to an admin that no longer exists: it is denied`,
+        `apicred credential delete ${ref} --yes`);
+    } else if (admin.disabled) {
+      add("warning", "credential_admin_disabled", object, `${label} belongs to admin ${admin.username}, which is disabled: it is denied`,
+        `apicred admin enable ${admin.username}  (or \`apicred credential delete ${ref}\`)`);
+    }
+    if (!c.roleIds.some((id) => roleIds.has(id))) {
+      add("warning", "credential_without_roles", object, `${label} has no roles: it authorizes nothing`,
+        `apicred credential edit ${ref} --add-role <role>`);
+    }
+    if (isExpired(c, facts.now)) {
+      add("warning", "credential_expired", object, `${label} expired at ${c.expiresAt}: it is denied`,
+        `apicred credential edit ${ref} --expires 90d  (or \`apicred credential delete ${ref}\`)`);
+    } else if (c.expiresAt !== null && Date.parse(c.expiresAt) - facts.now <= EXPIRY_HORIZON_MS) {
+      add("warning", "credential_expiring", object, `${label} expires at ${c.expiresAt}, within 14 days`,
+        `apicred credential edit ${ref} --expires 90d  (or issue a replacement)`);
+    }
+  }
+
+  // The files.
+  for (const w of facts.storeWarnings) {
+    const readable = /readable by group or others/.test(w);
+    const chmod = /chmod 600 .*$/.exec(w)?.[0];
+    add("warning", readable ? "store_readable" : "store_warning", "store", w.replace(/; fix it with: chmod 600 .*$/, ""),
+      chmod ?? `chmod 600 ${facts.storePath}`);
+  }
+  if (!facts.auditLogExists) {
+    add("warning", "audit_log_missing", "audit-log", `the audit log ${facts.auditPath} is missing: the history of changes is gone`,
+      `restore ${facts.auditPath} from a backup (apicred starts a new log with the next change)`);
+  } else if (facts.auditSkippedLines) {
+    add("info", "audit_log_damaged", "audit-log",
+      `${facts.auditSkippedLines} line(s) of the audit log ${facts.auditPath} are not whole events (a crash mid-append?); \`apicred audit\` skips them`,
+      `apicred audit  (names the lines; keep the file, it is append-only history)`);
+  }
+
+  return out.sort((a, b) => RANK[a.severity] - RANK[b.severity] || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) || (a.object < b.object ? -1 : a.object > b.object ? 1 : 0));
+}
