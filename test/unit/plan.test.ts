@@ -247,10 +247,10 @@ describe("plan", () => {
   it("records one audit change per object, never a secret or a hash", () => {
     const doc = emptyStore();
     const { created, events } = apply(doc, exportDoc(sample()));
-    expect(events.map((e) => e.object)).toEqual([
-      "admin:alice", "admin:bob", "action:MyModuleSync", "role:billing", "role:support",
-      `credential:${created[0]!.identifier}`, `credential:${created[1]!.identifier}`, "ip:203.0.113.7", "ip:10.0.0.0/8",
-    ].filter((o, i, a) => a.indexOf(o) === i).sort((a, b) => events.findIndex((e) => e.object === a) - events.findIndex((e) => e.object === b)));
+    expect(events.map((e) => e.object).sort()).toEqual(
+      ["admin:alice", "admin:bob", "action:MyModuleSync", "role:billing", "role:support", "ip:203.0.113.7", "ip:10.0.0.0/8",
+        ...created.map((c) => `credential:${c.identifier}`)].sort(),
+    );
     const text = JSON.stringify(events);
     for (const c of created) expect(text).not.toContain(c.secret);
     for (const c of doc.credentials) expect(text).not.toContain(c.secretHash);
