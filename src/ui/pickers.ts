@@ -10,6 +10,8 @@ export interface PickerChoice<V = string> {
   value: V;
   name: string;
   checked?: boolean;
+  /** What the prompt shows for this choice once answered. */
+  short?: string;
   disabled?: boolean | string;
   description?: string;
 }
@@ -35,7 +37,7 @@ export function grantPickerItems(catalog: Catalog, current: readonly string[]): 
   const held = new Set(current);
   const items: PickerItem[] = [
     { heading: "Everything" },
-    { value: EVERYTHING, name: "* (every action, including ones added later)", checked: held.has(EVERYTHING) },
+    { value: EVERYTHING, name: "* (every action, including ones added later)", short: EVERYTHING, checked: held.has(EVERYTHING) },
   ];
   const byCategory = new Map<string, string[]>();
   for (const action of listActions(catalog)) {
@@ -47,7 +49,7 @@ export function grantPickerItems(catalog: Catalog, current: readonly string[]): 
   for (const [category, actions] of byCategory) {
     const wildcard = `${category}:*`;
     items.push({ heading: `${category} (${actions.length})` });
-    items.push({ value: wildcard, name: `${wildcard} (all ${category} actions)`, checked: held.has(wildcard) });
+    items.push({ value: wildcard, name: `${wildcard} (all ${category} actions)`, short: wildcard, checked: held.has(wildcard) });
     for (const label of actions) {
       const name = label.replace(/ \(custom\)$/, "");
       items.push({ value: name, name: label, checked: held.has(name) });
@@ -61,10 +63,13 @@ export function grantPickerItems(catalog: Catalog, current: readonly string[]): 
   return items;
 }
 
-/** Admins to pick from for a new credential: enabled ones, disabled ones shown but not selectable. */
+/**
+ * Admins to pick from for a new credential: enabled ones first (the cursor starts on the first), then
+ * disabled ones, shown but not selectable.
+ */
 export function adminPickerItems(doc: StoreDoc): PickerChoice[] {
   return [...doc.admins]
-    .sort((a, b) => a.username.localeCompare(b.username))
+    .sort((a, b) => Number(a.disabled) - Number(b.disabled) || a.username.localeCompare(b.username))
     .map((a) => (a.disabled ? { value: a.username, name: a.username, disabled: "(disabled)" } : { value: a.username, name: a.username }));
 }
 

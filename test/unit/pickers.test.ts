@@ -20,7 +20,7 @@ describe("grantPickerItems", () => {
 
   it("offers *, then per category its select-all wildcard followed by its actions", () => {
     expect(items[0]).toEqual({ heading: "Everything" });
-    expect(items[1]).toMatchObject({ value: "*", checked: false });
+    expect(items[1]).toMatchObject({ value: "*", short: "*", checked: false });
     const billing = items.findIndex((i) => isHeading(i) && i.heading === "Billing (25)");
     expect(billing).toBeGreaterThan(1);
     expect(items[billing + 1]).toMatchObject({ value: "Billing:*", name: "Billing:* (all Billing actions)" });
@@ -79,10 +79,10 @@ describe("admin and role pickers", () => {
     { id: "r2", name: "empty", description: "", grants: [], createdAt: "" },
   );
 
-  it("lists admins sorted, disabled ones not selectable", () => {
+  it("lists enabled admins first, disabled ones last and not selectable", () => {
     expect(adminPickerItems(doc)).toEqual([
-      { value: "bob", name: "bob", disabled: "(disabled)" },
       { value: "zoe", name: "zoe" },
+      { value: "bob", name: "bob", disabled: "(disabled)" },
     ]);
   });
 
