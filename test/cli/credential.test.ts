@@ -1,6 +1,7 @@
 // Black-box: `apicred credential create | list | show | edit | rotate | delete` (alias cred, revoke).
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../helpers/cli.js";
 
@@ -278,6 +279,26 @@ describe("credential rotate", () => {
     expect(storeDoc().credentials[0].previousSecret.hash).toBe(sha256(r.secret));
     expect(readFileSync(sb.store, "utf8")).not.toContain(sha256(c.secret));
     expect(r2.secret).not.toBe(r.secret);
+  });
+
+  it("end to end with check: the old secret works during the grace, then never; the new one at once", () => {
+    const c = sb.ok(["credential", "create", "--admin", "alice", "--role", "billing-read", "--name", "ci"]);
+    const r = sb.ok(["credential", "rotate", "ci", "--grace", "2s"]);
+    const check = (secret: string) => {
+      writeFileSync(join(sb.dir, "secret.txt"), secret, { mode: 0o600 });
+      return sb.run(["check", "ci", "GetInvoices", "--secret-file", join(sb.dir, "secret.txt"), "--json"]);
+    };
+    expect(check(r.secret).code).toBe(0);
+    const during = check(c.secret);
+    expect(during.code).toBe(0);
+    expect(during.json()).toMatchObject({ allowed: true, reason: "allowed" });
+    while (Date.now() <= Date.parse(r.previousSecretValidUntil)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    const after = check(c.secret);
+    expect(after.code).toBe(1);
+    expect(after.json()).toMatchObject({ allowed: false, reason: "bad_secret" });
+    expect(check(r.secret).code).toBe(0);
+    const mistyped = r.secret.slice(0, 10) + (r.secret[10] === "x" ? "y" : "x") + r.secret.slice(11);
+    expect(check(mistyped).json()).toMatchObject({ allowed: false, reason: "bad_secret" });
   });
 
   it("human mode prints the new secret once with the warning; bad input is exit 2/3", () => {
