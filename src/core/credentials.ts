@@ -5,7 +5,7 @@ import { requireAdmin } from "./admins.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { coverageKey, parseIpOrCidr } from "./ip.js";
 import { validateDescription, requireRole } from "./roles.js";
-import { generateIdentifier, generateSecret, hashSecret, isIdentifier } from "./secrets.js";
+import { generateIdentifier, generateSecret, hashSecret, isIdentifier, SECRET_PREFIX } from "./secrets.js";
 import { didYouMean } from "./suggest.js";
 import type { Admin, Credential, Recorder, StoreDoc } from "./types.js";
 
@@ -14,7 +14,15 @@ export const MAX_CREDENTIAL_IPS = 100;
 const CREDENTIAL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** Credential names: like role names, and never shaped like an identifier (so a reference is unambiguous). */
+/** Starts like a secret: such text is never echoed in a message. */
+export function looksLikeSecret(text: string): boolean {
+  return text.startsWith(SECRET_PREFIX);
+}
+
 export function validateCredentialName(name: string): string {
+  if (looksLikeSecret(name)) {
+    throw new UsageError(`invalid credential name: names may not start with ${SECRET_PREFIX} (the secret prefix)`, "invalid_input");
+  }
   if (!CREDENTIAL_NAME.test(name)) {
     throw new UsageError(
       `invalid credential name "${name}": use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
@@ -64,6 +72,10 @@ export class CredentialIndex {
 export function resolveCredential(doc: StoreDoc, ref: string): Credential {
   const found = findCredential(doc, ref);
   if (found) return found;
+  if (looksLikeSecret(ref)) {
+    // Never echo what is probably a pasted secret back into a terminal, log or CI output.
+    throw new NotFoundError("no credential matches: that looks like a secret (apc_…); pass the identifier or the name");
+  }
   const names = doc.credentials.flatMap((c) => (c.name === null ? [] : [c.name]));
   throw new NotFoundError(`no credential "${ref}"${didYouMean(ref, names)}`);
 }

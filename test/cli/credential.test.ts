@@ -187,6 +187,20 @@ describe("credential list and show", () => {
     expect(r.stderr).toMatch(/no credential "ci-deplo" \(did you mean ci-deploy\?\)/);
   });
 
+  it("a secret pasted where a credential belongs is never echoed back", () => {
+    const c = sb.ok(["credential", "create", "--admin", "alice", "--name", "ci"]);
+    for (const args of [["credential", "show", c.secret], ["credential", "rotate", c.secret], ["credential", "delete", c.secret, "-y"], ["credential", "edit", c.secret, "-d", "x"]]) {
+      const r = sb.run(args);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/that looks like a secret \(apc_…\); pass the identifier or the name/);
+      expect(r.stderr + r.stdout).not.toContain(c.secret.slice(4, 20));
+    }
+    const named = sb.run(["credential", "create", "--admin", "alice", "--name", c.secret]);
+    expect(named.code).toBe(2);
+    expect(named.stderr).not.toContain(c.secret.slice(4, 20));
+    expect(readFileSync(auditPath(), "utf8")).not.toContain(c.secret.slice(4, 20));
+  });
+
   it("shows admin_disabled while its admin is disabled; removing the admin deletes its credentials", () => {
     const c = sb.ok(["credential", "create", "--admin", "alice"]);
     sb.ok(["admin", "disable", "alice"]);
