@@ -30,40 +30,52 @@ const lazyModules = {
 };
 
 /**
- * Start-up trims for the bundled dependencies, measured on `check` (each built-in module costs
- * start-up time even when unused):
- * - commander requires child_process (and with it net, dgram and streams) at load, only for
- *   stand-alone executable subcommands, which apicred has none of: load it on first use instead;
- * - chalk's supports-color probes tty and os at load; src/ui/color.ts decides the colour level
- *   itself (chalk ignores NO_COLOR), so use chalk's no-op detection.
+ * Built-in modules loaded on first use instead of at start-up: each costs start-up time even when
+ * nothing calls it (measured on `check` and a TAB press).
+ * - child_process (with net, dgram and streams): commander requires it at load, only for stand-alone
+ *   executable subcommands, which apicred has none of. Required from CommonJS, so a Proxy serves.
+ * - crypto (~30 internal modules): needed only to verify a secret or key, or to write. Imported by
+ *   name from ES modules, so it becomes an ES module whose functions load the real one when called
+ *   (and whose objects, like webcrypto, forward to it). Classes are not supported: nothing uses them.
  */
-const startupTrims = {
-  name: "startup-trims",
+const builtins = createRequire(import.meta.url);
+function lazyCrypto() {
+  const real = builtins("node:crypto");
+  const lines = ['let m; const load = () => (m ??= require("node:crypto"));'];
+  for (const [key, value] of Object.entries(real)) {
+    if (!/^[A-Za-z_$][\w$]*$/.test(key) || key === "default") continue;
+    if (typeof value === "function") lines.push(`export function ${key}(...a) { return load().${key}(...a); }`);
+    else if (typeof value === "object" && value !== null) {
+      lines.push(`export const ${key} = new Proxy({}, { get: (_, p) => { const o = load().${key}, v = o[p]; return typeof v === "function" ? v.bind(o) : v; } });`);
+    }
+  }
+  return lines.join("\n");
+}
+const lazyBuiltins = {
+  name: "lazy-builtins",
   setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      args.importer.includes("node_modules/commander/") ? { path: "child_process", namespace: "lazy-builtin" } : undefined,
+    b.onResolve({ filter: /^(node:)?(child_process|crypto)$/ }, (args) =>
+      args.namespace === "lazy-builtin"
+        ? { path: args.path, external: true } // the real module, required on first use
+        : { path: args.path.replace(/^node:/, ""), namespace: "lazy-builtin" },
     );
-    b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
-      contents: `let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require("node:${args.path}"))[k] });`,
+    b.onLoad({ filter: /^child_process$/, namespace: "lazy-builtin" }, () => ({
+      contents: `let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require("node:child_process"))[k] });`,
       loader: "js",
     }));
-    b.onResolve({ filter: /^#supports-color$/ }, () => ({
-      path: new URL("./node_modules/chalk/source/vendor/supports-color/browser.js", import.meta.url).pathname,
-    }));
+    b.onLoad({ filter: /^crypto$/, namespace: "lazy-builtin" }, () => ({ contents: lazyCrypto(), loader: "js" }));
   },
 };
 
 /**
- * The store reader imports node:crypto for writing (temp names), which completion never does:
- * loading it would cost ~6 ms of every TAB press, so the completion bundle loads it on first use.
+ * chalk's supports-color probes tty and os at load; src/ui/color.ts decides the colour level itself
+ * (chalk ignores NO_COLOR), so use chalk's no-op detection.
  */
-const lazyCrypto = {
-  name: "lazy-crypto",
+const chalkWithoutProbe = {
+  name: "chalk-without-probe",
   setup(b) {
-    b.onResolve({ filter: /^(node:)?crypto$/ }, () => ({ path: "crypto", namespace: "lazy-crypto" }));
-    b.onLoad({ filter: /.*/, namespace: "lazy-crypto" }, () => ({
-      contents: `let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require("node:crypto"))[k] });`,
-      loader: "js",
+    b.onResolve({ filter: /^#supports-color$/ }, () => ({
+      path: new URL("./node_modules/chalk/source/vendor/supports-color/browser.js", import.meta.url).pathname,
     }));
   },
 };
@@ -83,10 +95,10 @@ const common = {
 
 const mainDefine = { ...common.define, APICRED_COMPLETION_SCRIPTS: JSON.stringify(completionScripts) };
 const results = await Promise.all([
-  build({ ...common, define: mainDefine, entryPoints: { apicred: "src/main.ts" }, plugins: [lazyModules, startupTrims] }),
+  build({ ...common, define: mainDefine, entryPoints: { apicred: "src/main.ts" }, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] }),
   build({ ...common, entryPoints: { prompts: "src/ui/prompts-impl.ts", table: "src/ui/table-impl.ts" } }),
   // Describes the real commander tree, for the completion bundle below; run here, never shipped.
-  build({ ...common, define: mainDefine, entryPoints: { "completion-tree": "src/complete/dump.ts" }, plugins: [lazyModules, startupTrims] }),
+  build({ ...common, define: mainDefine, entryPoints: { "completion-tree": "src/complete/dump.ts" }, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] }),
 ]);
 mkdirSync("dist", { recursive: true });
 const [treeDump] = results.pop().outputFiles;
@@ -107,7 +119,7 @@ const completion = await build({
   ...common,
   define: { ...common.define, APICRED_COMPLETION_TREE: JSON.stringify(tree) },
   entryPoints: { complete: "src/complete/fast.ts" },
-  plugins: [lazyCrypto],
+  plugins: [lazyBuiltins],
 });
 for (const file of completion.outputFiles) writeAtomically(join("dist", basename(file.path)), file.contents);
 

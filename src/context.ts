@@ -18,19 +18,26 @@ export interface GlobalOptions {
 export class Context {
   readonly out: Output;
   readonly store: Store;
-  /** Prompting is allowed: stdin and stdout are terminals, CI is unset and --no-input was not given. */
-  readonly interactive: boolean;
+  private canPrompt?: boolean;
 
   constructor(
     readonly options: GlobalOptions,
     /** The verb path, e.g. "role create" (for the audit log and messages). */
     readonly command: string,
-    env: NodeJS.ProcessEnv = process.env,
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.out = new Output(Boolean(options.json), makeChalk(colorLevel(options.color, process.stdout, env)));
+    this.out = new Output(Boolean(options.json), () => makeChalk(colorLevel(options.color, process.stdout, env)));
     this.store = new Store(resolveStorePath(options.store, env));
-    this.interactive =
-      options.input && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY) && !env.CI;
+  }
+
+  /**
+   * Prompting is allowed: stdin and stdout are terminals, CI is unset and --no-input was not given.
+   * Asked lazily: touching process.stdin sets up a stream (~4 ms), which `check` never needs.
+   */
+  get interactive(): boolean {
+    this.canPrompt ??=
+      this.options.input && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY) && !this.env.CI;
+    return this.canPrompt;
   }
 
   get json(): boolean {

@@ -14,18 +14,13 @@ function commanderExit(err: CommanderError): { code: number; print: boolean } {
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
-  // `apicred ... | head` closes the pipe early: that is the reader's choice, not an error.
-  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw err;
-  });
   let code: number;
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(argv).parseAsync(argv);
     code = takeExitCode();
   } catch (err) {
     // The Context may not exist yet (a parse error): fall back to what argv says.
-    const out = currentContext()?.out ?? new Output(argv.includes("--json"), makeChalk(0));
+    const out = currentContext()?.out ?? new Output(argv.includes("--json"), () => makeChalk(0));
     if (err instanceof CommanderError) {
       const { code: exit, print } = commanderExit(err);
       code = exit;

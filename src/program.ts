@@ -58,7 +58,43 @@ export function collect(value: string, previous: string[] | undefined): string[]
   return [...(previous ?? []), ...parts];
 }
 
-export function buildProgram(): Command {
+/**
+ * Every noun: the top-level command names (and aliases) a module registers, and its register
+ * function, in the order `--help` lists them. The names let a run build only the command it needs:
+ * building all of commander's tree costs more than the whole of `check` (test/unit/program.test.ts
+ * keeps the names true).
+ */
+export const NOUNS: readonly (readonly [names: readonly string[], register: (program: Command) => void])[] = [
+  [["init", "status"], registerInit],
+  [["admin"], registerAdmin],
+  [["action"], registerAction],
+  [["role"], registerRole],
+  [["credential", "cred"], registerCredential],
+  [["ip"], registerIp],
+  [["access-key"], registerAccessKey],
+  [["check"], registerCheck],
+  [["export", "apply"], registerExport],
+  [["audit"], registerAudit],
+  [["doctor"], registerDoctor],
+  [["completion", "__complete"], registerCompletion],
+];
+
+/** The command word of an argv (after node and the script), skipping global options and --store's value. */
+export function commandWord(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") return args[i + 1];
+    if (a === "--store") i++;
+    else if (!a.startsWith("-")) return a;
+  }
+  return undefined;
+}
+
+/**
+ * The commander tree. Given the argv, only the noun it names is registered (all of them when it
+ * names none, or an unknown one: help and "did you mean" need the whole list).
+ */
+export function buildProgram(argv?: readonly string[]): Command {
   const program = new Command("apicred");
   program
     .description("Manage API credentials, roles, the IP allowlist and the access key of a WHMCS-style billing API")
@@ -73,8 +109,8 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .helpCommand(false);
 
-  // One line per noun, in the order `--help` lists them.
-  const nouns: ((program: Command) => void)[] = [registerInit, registerAdmin, registerAction, registerRole, registerCredential, registerAudit, registerIp, registerAccessKey, registerCheck, registerExport, registerDoctor, registerCompletion];
-  for (const register of nouns) register(program);
+  const word = argv ? commandWord(argv.slice(2)) : undefined;
+  const only = NOUNS.filter(([names]) => word !== undefined && names.includes(word));
+  for (const [, register] of only.length > 0 ? only : NOUNS) register(program);
   return program;
 }

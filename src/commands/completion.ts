@@ -5,6 +5,7 @@
 import { Argument, type Command } from "commander";
 import { completionOutput } from "../complete/run.js";
 import { describeCommand } from "../complete/tree.js";
+import { buildProgram } from "../program.js";
 
 /** The scripts in completions/, embedded by build.mjs. */
 declare const APICRED_COMPLETION_SCRIPTS: Readonly<Record<"bash" | "zsh" | "fish", string>>;
@@ -51,6 +52,7 @@ export function register(program: Command): void {
       // commander keeps the argv it parsed in rawArgs (not in its typings).
       const raw = (program as Command & { rawArgs: string[] }).rawArgs;
       const words = raw.slice(raw.indexOf("__complete") + 1);
-      process.stdout.write(completionOutput(describeCommand(program), words, process.env));
+      // This run built only the `completion` noun (program.ts); candidates come from the whole tree.
+      process.stdout.write(completionOutput(describeCommand(buildProgram()), words, process.env));
     });
 }

@@ -3,37 +3,58 @@
 import type { ChalkInstance } from "chalk";
 import { AppError } from "../core/errors.js";
 
-export interface Streams {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+let stdoutGuarded = false;
+
+/**
+ * stdout, set up on first use: merely asking whether it is a terminal creates the stream (a pipe costs
+ * a few ms of start-up), which `check -q` never needs.
+ */
+function stdout(): NodeJS.WriteStream {
+  if (!stdoutGuarded) {
+    stdoutGuarded = true;
+    // `apicred … | head` closes the pipe early: the reader's choice, not an error. The one exit
+    // outside main.ts, because nothing can be written any more.
+    process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
+  return process.stdout;
 }
 
 export class Output {
+  private chalk?: ChalkInstance;
+
   constructor(
     readonly json: boolean,
-    readonly c: ChalkInstance,
-    private readonly streams: Streams = { stdout: process.stdout, stderr: process.stderr },
+    /** Makes the colours on first use (deciding needs to know whether stdout is a terminal). */
+    private readonly makeColours: () => ChalkInstance,
   ) {}
 
+  get c(): ChalkInstance {
+    this.chalk ??= this.makeColours();
+    return this.chalk;
+  }
+
   get tty(): boolean {
-    return Boolean(this.streams.stdout.isTTY);
+    return Boolean(stdout().isTTY);
   }
 
   /** One JSON document on stdout. */
   printJson(value: unknown): void {
-    this.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    stdout().write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
   /** Raw text on stdout, waiting for the pipe to drain (streaming output in constant memory). */
   write(text: string): Promise<void> {
-    const stdout = this.streams.stdout;
-    if (stdout.write(text)) return Promise.resolve();
-    return new Promise((resolve) => stdout.once("drain", resolve));
+    const out = stdout();
+    if (out.write(text)) return Promise.resolve();
+    return new Promise((resolve) => out.once("drain", resolve));
   }
 
   /** A line of human output on stdout. */
   line(text = ""): void {
-    this.streams.stdout.write(`${text}\n`);
+    stdout().write(`${text}\n`);
   }
 
   /** Human output, or `data` as JSON under --json. */
@@ -54,11 +75,11 @@ export class Output {
 
   /** Progress, notices and confirmations of what was done, in human mode only (stderr). */
   info(text: string): void {
-    if (!this.json) this.streams.stderr.write(`${text}\n`);
+    if (!this.json) process.stderr.write(`${text}\n`);
   }
 
   warn(text: string): void {
-    this.streams.stderr.write(`${this.c.yellow("warning:")} ${text}\n`);
+    process.stderr.write(`${this.c.yellow("warning:")} ${text}\n`);
   }
 
   /** The one-time warning printed beside a freshly generated secret or key. */
@@ -72,7 +93,7 @@ export class Output {
   error(err: unknown): void {
     const code = err instanceof AppError ? err.code : "internal_error";
     const message = err instanceof Error ? err.message : String(err);
-    if (this.json) this.streams.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
-    else this.streams.stderr.write(`${this.c.red("error:")} ${message}\n`);
+    if (this.json) process.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
+    else process.stderr.write(`${this.c.red("error:")} ${message}\n`);
   }
 }

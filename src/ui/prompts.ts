@@ -11,8 +11,16 @@ export function prompts(): Promise<Impl> {
   return impl;
 }
 
-/** Where prompts render: stderr, so `apicred ... > file` still shows them. */
-export const promptContext = { output: process.stderr, clearPromptOnDone: false } as const;
+/**
+ * Where prompts render: stderr, so `apicred ... > file` still shows them. A getter, because touching
+ * process.stderr at load time would set the stream up on every run, prompts or not.
+ */
+export const promptContext = {
+  get output(): NodeJS.WriteStream {
+    return process.stderr;
+  },
+  clearPromptOnDone: false,
+} as const;
 
 /** Turns Ctrl-C in a prompt into a plain usage error instead of a stack trace. */
 export async function asked<T>(run: Promise<T>): Promise<T> {
