@@ -3,7 +3,8 @@
 // shell completion never pay for them. Each file is written to a temp name and renamed, so a test
 // process spawned during a rebuild never loads half a file.
 import { build } from "esbuild";
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, join, resolve } from "node:path";
 
@@ -102,7 +103,8 @@ const results = await Promise.all([
 ]);
 mkdirSync("dist", { recursive: true });
 const [treeDump] = results.pop().outputFiles;
-for (const file of results.flatMap((r) => r.outputFiles)) writeAtomically(join("dist", basename(file.path)), file.contents);
+const keep = new Set();
+for (const file of results.flatMap((r) => r.outputFiles)) writeBundle(join("dist", basename(file.path)), file.contents);
 
 // Shell completion answers from dist/complete.cjs, a small bundle that holds the command tree as
 // data (described above from commander) plus the store reader: a TAB press never loads commander,
@@ -121,7 +123,18 @@ const completion = await build({
   entryPoints: { complete: "src/complete/fast.ts" },
   plugins: [lazyBuiltins],
 });
-for (const file of completion.outputFiles) writeAtomically(join("dist", basename(file.path)), file.contents);
+for (const file of completion.outputFiles) writeBundle(join("dist", basename(file.path)), file.contents);
+
+// Drop code caches of earlier builds (bin/apicred.js keys them by build id).
+for (const name of readdirSync("dist")) if (name.endsWith(".v8cache") && !keep.has(name)) unlinkSync(join("dist", name));
+
+/** Writes a bundle with its build id (a hash of its contents) on the first line, for the code cache. */
+function writeBundle(target, contents) {
+  const text = Buffer.from(contents).toString("utf8");
+  const id = createHash("sha256").update(text).digest("hex").slice(0, 16);
+  keep.add(`.${basename(target)}.${id}.v8cache`);
+  writeAtomically(target, `// build ${id}\n${text}`);
+}
 
 function writeAtomically(target, contents) {
   const temp = `${target}.${process.pid}.tmp`;

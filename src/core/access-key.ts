@@ -6,7 +6,8 @@
 // one avoids them: `%`, `#`, `$`, `!`, `*` and brackets need escaping in URLs, shells and .env files.
 // Only SHA-256(key), base64url, is stored; the fingerprint is a domain-separated SHA-256 prefix, so it
 // identifies a key without being its hash and without revealing anything usable.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { matchesStoredHash, sha256, sha256Base64url } from "./sha256.js";
 import { UsageError } from "./errors.js";
 import type { AccessKey, Recorder, StoreDoc } from "./types.js";
 
@@ -60,20 +61,17 @@ export function validateAccessKey(key: string): string {
 
 /** SHA-256 of the key, base64url: what the store keeps. */
 export function hashAccessKey(key: string): string {
-  return createHash("sha256").update(key, "utf8").digest("base64url");
+  return sha256Base64url(key);
 }
 
 /** A short, non-reversible fingerprint (8 hex characters) to tell keys apart in `status`. */
 export function accessKeyFingerprint(key: string): string {
-  return createHash("sha256").update(FINGERPRINT_DOMAIN).update(key, "utf8").digest("hex").slice(0, 8);
+  return Buffer.from(sha256(FINGERPRINT_DOMAIN + key)).toString("hex").slice(0, 8);
 }
 
 /** Whether `presented` is the stored key (constant-time over the hashes). */
 export function verifyAccessKey(stored: AccessKey | null, presented: string): boolean {
-  if (stored === null) return false;
-  const expected = Buffer.from(stored.hash, "base64url");
-  const actual = createHash("sha256").update(presented, "utf8").digest();
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  return stored !== null && matchesStoredHash(presented, stored.hash);
 }
 
 /** The line for WHMCS's configuration.php. Keys never hold `'` or `\`, so single quotes are safe. */

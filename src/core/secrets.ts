@@ -4,9 +4,9 @@
 // 6-character base62 CRC32 of those 33 characters, GitHub-token style: 43 characters in all. The
 // checksum lets `check` and secret scanners reject a mistyped, truncated or pasted-wrong secret
 // without a lookup. Only SHA-256(secret), base64url, is stored; verification hashes the candidate and
-// compares with timingSafeEqual (~2 µs). Verification needs only node:crypto; generation adds nanoid.
-import { createHash, timingSafeEqual } from "node:crypto";
+// compares in constant time (core/sha256.ts: no node:crypto on the `check` path); generation uses nanoid.
 import { customAlphabet } from "nanoid";
+import { matchesStoredHash, sha256Base64url } from "./sha256.js";
 import type { Credential } from "./types.js";
 
 export const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -98,12 +98,7 @@ export function secretFormatOk(secret: string): boolean {
 
 /** SHA-256 of the secret, base64url: the only form a secret is ever stored in. */
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret, "utf8").digest("base64url");
-}
-
-function hashMatches(candidate: Buffer, storedHash: string): boolean {
-  const stored = Buffer.from(storedHash, "base64url");
-  return stored.length === candidate.length && timingSafeEqual(stored, candidate);
+  return sha256Base64url(secret);
 }
 
 export type SecretVerdict =
@@ -123,10 +118,9 @@ export function verifySecret(
 ): SecretVerdict {
   const problem = secretFormatProblem(secret);
   if (problem) return { ok: false, why: "malformed", detail: `not a valid apicred secret: ${problem}` };
-  const candidate = createHash("sha256").update(secret, "utf8").digest();
-  if (hashMatches(candidate, credential.secretHash)) return { ok: true, via: "current" };
+  if (matchesStoredHash(secret, credential.secretHash)) return { ok: true, via: "current" };
   const previous = credential.previousSecret;
-  if (previous && hashMatches(candidate, previous.hash)) {
+  if (previous && matchesStoredHash(secret, previous.hash)) {
     const at = typeof now === "number" ? now : now.getTime();
     if (at < Date.parse(previous.until)) return { ok: true, via: "previous" };
     return { ok: false, why: "previous_expired", detail: `this is the previous secret; its grace period ended at ${previous.until}` };
