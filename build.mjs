@@ -89,6 +89,9 @@ const common = {
   outdir: "dist",
   outExtension: { ".js": ".cjs" },
   legalComments: "none",
+  // import() of the lazy bundles becomes require(): bin/apicred.js runs the bundle through vm.Script
+  // (for the code cache), where a real dynamic import has no loader to call.
+  supported: { "dynamic-import": false },
   logLevel: "warning",
   write: false,
   define: { APICRED_VERSION: JSON.stringify(pkg.version) },

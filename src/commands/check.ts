@@ -75,7 +75,7 @@ The secret and access key are never taken from the command line. Batch input, on
           if (cred !== undefined || opts.ip !== undefined || opts.secretFile !== undefined || opts.accessKeyFile !== undefined) {
             throw new UsageError("check --batch takes its requests on stdin, not as arguments or options");
           }
-          return runBatch(ctx, ctx.read());
+          return runBatch(ctx);
         }
         if (cred === undefined || action === undefined) throw new UsageError("check needs <cred> and <action> (or --batch)");
         if (opts.secretFile === "-" && opts.accessKeyFile === "-") {
@@ -85,7 +85,7 @@ The secret and access key are never taken from the command line. Batch input, on
         const secret = readSecretInput("--secret-file", opts.secretFile, "APICRED_SECRET", process.env);
         const accessKey = readSecretInput("--access-key-file", opts.accessKeyFile, "APICRED_ACCESS_KEY", process.env);
         const snapshot = new Snapshot(ctx.store.readForCredential(cred));
-        const decision = decide(snapshot, { credential: cred, action, ip, secret, accessKey, now: Date.now() });
+        const decision = decide(snapshot, { credential: cred, action, ip, secret, accessKey, now: Date.now(), explain: opts.explain });
         await render(ctx, decision, opts);
         return decision.allowed ? 0 : 1;
       }),

@@ -48,14 +48,14 @@ async function printPlan(ctx: Context, plan: Plan, created: CreatedCredential[],
       const c = ctx.out.c;
       const colour = { create: c.green, update: c.yellow, remove: c.red };
       if (dryRun) ctx.out.line(c.bold(`DRY RUN: nothing is written; apply --file ${source} would make these changes:`));
-      if (changed) await ctx.out.write(`${plan.changes.map((ch) => colour[ch.op](changeLine(ch))).join("\n")}\n`);
+      if (changed) ctx.out.writeSync(`${plan.changes.map((ch) => colour[ch.op](changeLine(ch))).join("\n")}\n`);
       ctx.out.line(c.bold(summary(plan, dryRun)));
       if (created.length > 0) {
         ctx.out.line();
         ctx.out.line(`new credential secrets (shown only this once):`);
         const rows = created.map((n) => [n.name ?? "", n.identifier, n.secret]);
         if (rows.length <= 200) await ctx.out.table(["name", "identifier", "secret"], rows);
-        else await ctx.out.write(`${rows.map((r) => r.join("\t")).join("\n")}\n`);
+        else ctx.out.writeSync(`${rows.map((r) => r.join("\t")).join("\n")}\n`);
       }
       for (const w of plan.warnings) ctx.out.warn(w);
     },
@@ -75,7 +75,7 @@ export function register(program: Command): void {
       act(async (ctx, opts: { file?: string }) => {
         const doc = exportDoc(ctx.read());
         const text = `${JSON.stringify(doc, null, 2)}\n`;
-        if (opts.file === undefined) return void (await ctx.out.write(text));
+        if (opts.file === undefined) return void ctx.out.writeSync(text);
         writeFileAtomic("--file", opts.file, text);
         const counts = {
           admins: doc.admins.length,

@@ -4,10 +4,10 @@
 import { allowlistStep, accessKeyStatus, type AccessKeyStatus } from "./access-key.js";
 import { buildCatalog, type Catalog, findAction } from "./catalog.js";
 import { CredentialIndex, findCredential } from "./credentials.js";
-import { type GrantMatch, matchedGrants, roleIndex } from "./grants.js";
+import { type GrantMatch, matchedGrants, type RoleIndex, roleIndex } from "./grants.js";
 import { compileMatcher, credentialIpStep, type IpMatcher, type ParsedAddress } from "./ip.js";
 import { verifySecret } from "./secrets.js";
-import type { Admin, Credential, Role, StoreDoc } from "./types.js";
+import type { Admin, Credential, StoreDoc } from "./types.js";
 
 export const STEPS = [
   ["credential", "unknown_credential"],
@@ -41,6 +41,8 @@ export interface DecisionRequest {
   accessKey?: string;
   /** Milliseconds since the epoch. */
   now: number;
+  /** Give every step its detail; otherwise only failed steps carry one (SPEC.md's JSON example). */
+  explain?: boolean;
 }
 
 export interface Decision {
@@ -66,7 +68,7 @@ export interface Decision {
  */
 export class Snapshot {
   readonly catalog: Catalog;
-  private readonly roles: Map<string, Role>;
+  private readonly roles: RoleIndex;
   private readonly admins: Map<string, Admin>;
   private readonly index?: CredentialIndex;
   private allowlist?: IpMatcher;
@@ -91,7 +93,7 @@ export class Snapshot {
     return this.admins.get(id);
   }
 
-  roleMap(): ReadonlyMap<string, Role> {
+  roleMap(): RoleIndex {
     return this.roles;
   }
 
@@ -113,10 +115,16 @@ export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
   const { now, ip } = request;
   const cred = snapshot.findCredential(request.credential);
   const steps: Step[] = [];
-  const add = (step: StepName, result: StepResult, detail: string) => steps.push({ step, result, detail });
+  const explain = request.explain === true;
+  // A detail is written only where it is shown (a failure, or --explain); `() => string` defers the
+  // work of building it, which a batch of 100k decisions would otherwise do for nothing.
+  const add = (step: StepName, result: StepResult, detail: string | (() => string)) =>
+    steps.push(
+      explain || result === "fail" ? { step, result, detail: typeof detail === "string" ? detail : detail() } : { step, result },
+    );
 
   // credential
-  if (cred) add("credential", "pass", cred.name ? `credential ${cred.name}` : `credential ${cred.identifier}`);
+  if (cred) add("credential", "pass", () => `credential ${cred.name ?? cred.identifier}`);
   else add("credential", "fail", `no credential with identifier or name "${request.credential}"`);
 
   // secret: only when one is given; a malformed one is refused by its checksum, without a hash lookup
@@ -134,14 +142,14 @@ export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
     const admin = snapshot.admin(cred.adminId);
     if (!admin) add("admin", "fail", "the credential's admin no longer exists");
     else if (admin.disabled) add("admin", "fail", `admin ${admin.username} is disabled`);
-    else add("admin", "pass", `admin ${admin.username} is enabled`);
+    else add("admin", "pass", () => `admin ${admin.username} is enabled`);
   }
 
   // expiry: expired at the instant of expiresAt
   if (!cred) add("expiry", "skipped", NO_CREDENTIAL);
   else if (cred.expiresAt === null) add("expiry", "pass", "never expires");
   else if (now >= Date.parse(cred.expiresAt)) add("expiry", "fail", `expired at ${cred.expiresAt}`);
-  else add("expiry", "pass", `expires at ${cred.expiresAt}`);
+  else add("expiry", "pass", () => `expires at ${cred.expiresAt}`);
 
   // ip_allowlist: the access key bypasses this step and only this one
   const keyStatus = accessKeyStatus(snapshot.doc.accessKey, request.accessKey);
@@ -157,14 +165,15 @@ export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
 
   // action
   const action = findAction(snapshot.catalog, request.action);
-  if (action) add("action", "pass", `${action.name} (${action.category}${action.custom ? ", custom" : ""})`);
+  if (action) add("action", "pass", () => `${action.name} (${action.category}${action.custom ? ", custom" : ""})`);
   else add("action", "fail", `${request.action} is not in the action catalog`);
 
   // roles: ids of deleted roles are dropped on delete; count only roles that exist
-  const roleCount = cred ? cred.roleIds.filter((id) => snapshot.roleMap().has(id)).length : 0;
+  let roleCount = 0;
+  if (cred) for (const id of cred.roleIds) if (snapshot.roleMap().has(id)) roleCount++;
   if (!cred) add("roles", "skipped", NO_CREDENTIAL);
   else if (roleCount === 0) add("roles", "fail", "the credential has no roles");
-  else add("roles", "pass", `${roleCount} role${roleCount === 1 ? "" : "s"}`);
+  else add("roles", "pass", () => `${roleCount} role${roleCount === 1 ? "" : "s"}`);
 
   // grant
   let matched: GrantMatch[] = [];
@@ -173,7 +182,8 @@ export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
   else if (roleCount === 0) add("grant", "skipped", "no roles");
   else {
     matched = matchedGrants(cred.roleIds, snapshot.roleMap(), action);
-    if (matched.length > 0) add("grant", "pass", matched.map((m) => `role ${m.role} grants ${m.grant}`).join("; "));
+    const found = matched;
+    if (found.length > 0) add("grant", "pass", () => found.map((m) => `role ${m.role} grants ${m.grant}`).join("; "));
     else add("grant", "fail", `no role of this credential grants ${action.name}`);
   }
 

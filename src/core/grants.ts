@@ -70,18 +70,32 @@ export function wildcardCategory(grant: string): string | undefined {
   return grant !== EVERYTHING && grant.endsWith(WILDCARD_SUFFIX) ? grant.slice(0, -WILDCARD_SUFFIX.length) : undefined;
 }
 
+/** A grant prepared for matching: what it covers, lower-cased once. */
+interface CompiledGrant {
+  grant: string;
+  kind: "everything" | "category" | "action";
+  /** The lower-case category or action name ("" for everything). */
+  key: string;
+}
+
+function compileGrant(grant: string): CompiledGrant {
+  if (grant === EVERYTHING) return { grant, kind: "everything", key: "" };
+  if (grant.endsWith(WILDCARD_SUFFIX)) return { grant, kind: "category", key: grant.slice(0, -WILDCARD_SUFFIX.length).toLowerCase() };
+  return { grant, kind: "action", key: grant.toLowerCase() };
+}
+
 /**
- * Does this grant allow this catalog action? `*` allows every action, `Category:*` every action of
- * that category (custom actions added to it later included), a name that action only. Compared
- * case-insensitively, so a grant stays effective whatever spelling the catalog uses.
+ * The one matching rule: `*` allows every action, `Category:*` every action of that category
+ * (custom actions added to it later included), a name that action only. Compared case-insensitively,
+ * so a grant stays effective whatever spelling the catalog uses.
  */
+function allows(g: CompiledGrant, lowerName: string, lowerCategory: string): boolean {
+  return g.kind === "everything" || g.key === (g.kind === "category" ? lowerCategory : lowerName);
+}
+
+/** Does this grant allow this catalog action? */
 export function grantAllows(grant: string, action: CatalogAction): boolean {
-  if (grant === EVERYTHING) return true;
-  if (grant.endsWith(WILDCARD_SUFFIX)) {
-    const category = grant.slice(0, -WILDCARD_SUFFIX.length);
-    return category === action.category || category.toLowerCase() === action.category.toLowerCase();
-  }
-  return grant === action.name || grant.toLowerCase() === action.name.toLowerCase();
+  return allows(compileGrant(grant), action.name.toLowerCase(), action.category.toLowerCase());
 }
 
 export interface GrantMatch {
@@ -91,25 +105,25 @@ export interface GrantMatch {
   grant: string;
 }
 
-/** Roles by internal id; build once per store read (a `check --batch` reuses it for every line). */
-export function roleIndex(roles: readonly Role[]): Map<string, Role> {
-  return new Map(roles.map((r) => [r.id, r]));
+/** Roles by internal id, with their grants prepared for matching: build once per store read. */
+export type RoleIndex = ReadonlyMap<string, { name: string; grants: readonly CompiledGrant[] }>;
+
+export function roleIndex(roles: readonly Role[]): RoleIndex {
+  return new Map(roles.map((r) => [r.id, { name: r.name, grants: r.grants.map(compileGrant) }]));
 }
 
 /**
  * Every (role, grant) among a credential's roles that allows the action, in the credential's role
  * order then the role's grant order. Ids of roles that no longer exist are skipped. Empty = denied.
  */
-export function matchedGrants(
-  roleIds: readonly string[],
-  roles: ReadonlyMap<string, Role>,
-  action: CatalogAction,
-): GrantMatch[] {
+export function matchedGrants(roleIds: readonly string[], roles: RoleIndex, action: CatalogAction): GrantMatch[] {
   const out: GrantMatch[] = [];
+  const lowerName = action.name.toLowerCase();
+  const lowerCategory = action.category.toLowerCase();
   for (const id of roleIds) {
     const role = roles.get(id);
     if (!role) continue;
-    for (const grant of role.grants) if (grantAllows(grant, action)) out.push({ role: role.name, grant });
+    for (const g of role.grants) if (allows(g, lowerName, lowerCategory)) out.push({ role: role.name, grant: g.grant });
   }
   return out;
 }

@@ -15,56 +15,97 @@ const K = new Uint32Array([
   0xc67178f2,
 ]);
 
-const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
+// Scratch space reused by every call (single-threaded; sha256 never re-enters itself).
+const W = new Uint32Array(64);
+const H = new Uint32Array(8);
+const INITIAL = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+let scratch = new Uint8Array(128);
+
+/** The UTF-8 bytes of `text` followed by SHA-256 padding, in `scratch`; returns the padded length. */
+function pad(text: string): number {
+  let length = text.length;
+  let ascii = true;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  const bytes = ascii ? undefined : Buffer.from(text, "utf8");
+  if (bytes) length = bytes.length;
+  const padded = Math.ceil((length + 9) / 64) * 64;
+  if (scratch.length < padded) scratch = new Uint8Array(padded);
+  else scratch.fill(0, 0, padded);
+  if (bytes) scratch.set(bytes);
+  else for (let i = 0; i < length; i++) scratch[i] = text.charCodeAt(i);
+  scratch[length] = 0x80;
+  const bits = length * 8;
+  const hi = Math.floor(bits / 0x100000000);
+  const lo = bits >>> 0;
+  scratch[padded - 8] = hi >>> 24;
+  scratch[padded - 7] = hi >>> 16;
+  scratch[padded - 6] = hi >>> 8;
+  scratch[padded - 5] = hi;
+  scratch[padded - 4] = lo >>> 24;
+  scratch[padded - 3] = lo >>> 16;
+  scratch[padded - 2] = lo >>> 8;
+  scratch[padded - 1] = lo;
+  return padded;
+}
 
 /** SHA-256 of the UTF-8 bytes of `text`. */
 export function sha256(text: string): Uint8Array {
-  const data = Buffer.from(text, "utf8");
-  const bitLength = data.length * 8;
-  // The message, a 1 bit, zeros, and the 64-bit length, in whole 64-byte blocks.
-  const padded = new Uint8Array(Math.ceil((data.length + 9) / 64) * 64);
-  padded.set(data);
-  padded[data.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, Math.floor(bitLength / 0x100000000));
-  view.setUint32(padded.length - 4, bitLength >>> 0);
+  return sha256Into(text, new Uint8Array(32));
+}
 
-  const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
-  const w = new Uint32Array(64);
-  for (let block = 0; block < padded.length; block += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(block + i * 4);
-    for (let i = 16; i < 64; i++) {
-      const a = w[i - 15]!;
-      const b = w[i - 2]!;
-      const s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a >>> 3);
-      const s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >>> 10);
-      w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) >>> 0;
+/** SHA-256 of the UTF-8 bytes of `text`, written into `out` (32 bytes), which it returns. */
+function sha256Into(text: string, out: Uint8Array): Uint8Array {
+  const padded = pad(text);
+  const m = scratch;
+  H.set(INITIAL);
+  for (let block = 0; block < padded; block += 64) {
+    for (let i = 0; i < 16; i++) {
+      const j = block + i * 4;
+      W[i] = (m[j]! << 24) | (m[j + 1]! << 16) | (m[j + 2]! << 8) | m[j + 3]!;
     }
-    let [a, b, c, d, e, f, g, hh] = h as unknown as [number, number, number, number, number, number, number, number];
+    for (let i = 16; i < 64; i++) {
+      const x = W[i - 15]!;
+      const y = W[i - 2]!;
+      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+      W[i] = W[i - 16]! + s0 + W[i - 7]! + s1;
+    }
+    let a = H[0]!, b = H[1]!, c = H[2]!, d = H[3]!, e = H[4]!, f = H[5]!, g = H[6]!, h = H[7]!;
     for (let i = 0; i < 64; i++) {
-      const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i]! + w[i]!) >>> 0;
-      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
-      hh = g;
+      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+      const t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[i]! + W[i]!) | 0;
+      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+      const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      h = g;
       g = f;
       f = e;
-      e = (d + t1) >>> 0;
+      e = (d + t1) | 0;
       d = c;
       c = b;
       b = a;
-      a = (t1 + t2) >>> 0;
+      a = (t1 + t2) | 0;
     }
-    h[0] = h[0]! + a;
-    h[1] = h[1]! + b;
-    h[2] = h[2]! + c;
-    h[3] = h[3]! + d;
-    h[4] = h[4]! + e;
-    h[5] = h[5]! + f;
-    h[6] = h[6]! + g;
-    h[7] = h[7]! + hh;
+    H[0] = H[0]! + a;
+    H[1] = H[1]! + b;
+    H[2] = H[2]! + c;
+    H[3] = H[3]! + d;
+    H[4] = H[4]! + e;
+    H[5] = H[5]! + f;
+    H[6] = H[6]! + g;
+    H[7] = H[7]! + h;
   }
-  const out = new Uint8Array(32);
-  const outView = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) outView.setUint32(i * 4, h[i]!);
+  for (let i = 0; i < 8; i++) {
+    const v = H[i]!;
+    out[i * 4] = v >>> 24;
+    out[i * 4 + 1] = v >>> 16;
+    out[i * 4 + 2] = v >>> 8;
+    out[i * 4 + 3] = v;
+  }
   return out;
 }
 
@@ -84,7 +125,38 @@ export function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const SEXTET = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) SEXTET[BASE64URL.charCodeAt(i)] = i;
+
+/**
+ * Decodes an unpadded base64url SHA-256 (43 characters) into `out`; false when it is not one.
+ * (Buffer.from(…, "base64url") costs more than the hash itself, and `check --batch` does this per line.)
+ */
+function decodeDigest(text: string, out: Uint8Array): boolean {
+  if (text.length !== 43) return false;
+  let bits = 0;
+  let value = 0;
+  let o = 0;
+  for (let i = 0; i < 43; i++) {
+    const code = text.charCodeAt(i);
+    const sextet = code < 128 ? SEXTET[code]! : -1;
+    if (sextet < 0) return false;
+    value = (value << 6) | sextet;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (value >>> bits) & 0xff;
+    }
+  }
+  return o === 32;
+}
+
+const candidate = new Uint8Array(32);
+const stored = new Uint8Array(32);
+
 /** Whether `text` hashes to `storedBase64url`, compared in constant time. */
 export function matchesStoredHash(text: string, storedBase64url: string): boolean {
-  return digestsEqual(sha256(text), Buffer.from(storedBase64url, "base64url"));
+  if (!decodeDigest(storedBase64url, stored)) return false;
+  return digestsEqual(sha256Into(text, candidate), stored);
 }

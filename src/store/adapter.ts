@@ -31,29 +31,38 @@ export function serialize(doc: StoreDoc): string {
   return `{\n${lines.join("\n")}\n}\n`;
 }
 
+/** Parses and validates a store's text (exit 5 with the file named when it is not a valid store). */
+export function parseStore(text: string, path: string): StoreDoc {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new StoreError(
+      `store ${path} is not valid JSON (${(err as Error).message}); fix it by hand or restore it from a backup`,
+      "store_corrupt",
+    );
+  }
+  return validateStore(parsed, path);
+}
+
 export class StoreFile implements SyncAdapter<StoreDoc> {
   constructor(readonly path: string) {}
 
   /** null when the file does not exist. */
   read(): StoreDoc | null {
-    let text: string;
+    const text = this.readText();
+    return text === null ? null : parseStore(text, this.path);
+  }
+
+  /** The file's text, or null when it does not exist. */
+  private readText(): string | null {
     try {
-      text = readFileSync(this.path, "utf8");
+      return readFileSync(this.path, "utf8");
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "ENOENT") return null;
       throw new StoreError(`cannot read store ${this.path}: ${(err as Error).message}`, "store_unreadable");
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
-      throw new StoreError(
-        `store ${this.path} is not valid JSON (${(err as Error).message}); fix it by hand or restore it from a backup`,
-        "store_corrupt",
-      );
-    }
-    return validateStore(parsed, this.path);
   }
 
   write(doc: StoreDoc): void {

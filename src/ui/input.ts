@@ -5,6 +5,33 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, w
 import { dirname, join, basename } from "node:path";
 import { UsageError } from "../core/errors.js";
 
+/**
+ * stdin as blocks of whole lines, each with the number of its first line: how `check --batch`
+ * streams its input. Blank lines are kept, so line numbers stay true.
+ */
+export async function* stdinBlocks(): AsyncGenerator<{ text: string; firstLineNo: number }> {
+  let rest = "";
+  let lineNo = 1;
+  const emit = (text: string) => {
+    const block = { text, firstLineNo: lineNo };
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineNo++;
+    lineNo++;
+    return block;
+  };
+  process.stdin.setEncoding("utf8");
+  for await (const chunk of process.stdin as AsyncIterable<string>) {
+    const text = rest + chunk;
+    const cut = text.lastIndexOf("\n");
+    if (cut < 0) {
+      rest = text;
+      continue;
+    }
+    rest = text.slice(cut + 1);
+    yield emit(text.slice(0, cut));
+  }
+  if (rest !== "") yield emit(rest);
+}
+
 /** Reads all of stdin (for `--secret-file -` and friends). */
 export function readStdin(): string {
   try {

@@ -1,9 +1,11 @@
 // All printing goes through here: results on stdout (JSON, a table on a terminal, tab-separated rows
 // when piped), warnings and notices on stderr.
+import { writeSync } from "node:fs";
 import type { ChalkInstance } from "chalk";
 import { AppError } from "../core/errors.js";
 
 let stdoutGuarded = false;
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * stdout, set up on first use: merely asking whether it is a terminal creates the stream (a pipe costs
@@ -45,11 +47,23 @@ export class Output {
     stdout().write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
-  /** Raw text on stdout, waiting for the pipe to drain (streaming output in constant memory). */
-  write(text: string): Promise<void> {
-    const out = stdout();
-    if (out.write(text)) return Promise.resolve();
-    return new Promise((resolve) => out.once("drain", resolve));
+  /**
+   * Raw text straight to the stdout file descriptor, synchronously: the streaming answer of
+   * `check --batch`, which waits here while the reader downstream is behind (constant memory).
+   */
+  writeSync(text: string): void {
+    const bytes = Buffer.from(text, "utf8");
+    let offset = 0;
+    while (offset < bytes.length) {
+      try {
+        offset += writeSync(1, bytes, offset);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "EAGAIN") Atomics.wait(pause, 0, 0, 1); // a non-blocking pipe that is full
+        else if (code === "EPIPE") process.exit(process.exitCode ?? 0); // the reader is gone
+        else throw err;
+      }
+    }
   }
 
   /** A line of human output on stdout. */

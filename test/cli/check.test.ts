@@ -46,6 +46,9 @@ describe("check", () => {
       ["credential_ip", "pass"], ["action", "pass"], ["roles", "pass"], ["grant", "pass"],
     ]);
     expect(d.steps[4].detail).toBe("198.51.100.9 is not on the allowlist");
+    expect(d.steps.filter((s: any) => "detail" in s)).toHaveLength(1);
+    const explained = sb.run(["check", id, "GetInvoices", "--ip", "198.51.100.9", "--json", "--explain"]).json();
+    expect(explained.steps[0]).toEqual({ step: "credential", result: "pass", detail: "credential ci-deploy" });
   });
 
   it("--explain adds the step table; -q prints nothing", () => {

@@ -145,6 +145,11 @@ describe("decide: steps are skipped, never passed, when not evaluated", () => {
       credential_ip: "pass", action: "pass", roles: "pass", grant: "pass",
     });
     expect(d.steps[4]).toEqual({ step: "ip_allowlist", result: "fail", detail: "198.51.100.9 is not on the allowlist" });
+    // Like SPEC.md's example, only failed steps carry a detail, unless the caller asks to explain.
+    expect(d.steps.filter((s) => s.detail !== undefined).map((s) => s.step)).toEqual(["ip_allowlist"]);
+    const explained = run(store(), { ip: "198.51.100.9", explain: true });
+    expect(explained.steps.every((s) => typeof s.detail === "string" && s.detail !== "")).toBe(true);
+    expect(explained.steps.map((s) => s.result)).toEqual(d.steps.map((s) => s.result));
     expect(d.matched).toEqual([]);
   });
 
@@ -169,7 +174,7 @@ describe("decide: the report", () => {
   });
 
   it("reports the access key as valid or invalid when one is presented, and never the key", () => {
-    const bypass = run(store({ key: true, allowlist: [] }), { ip: "198.51.100.9", accessKey: ACCESS_KEY });
+    const bypass = run(store({ key: true, allowlist: [] }), { ip: "198.51.100.9", accessKey: ACCESS_KEY, explain: true });
     expect(bypass.accessKey).toBe("valid");
     expect(bypass.steps[4]!.detail).toMatch(/access key/);
     const wrong = run(store({ key: true }), { ip: "198.51.100.9", accessKey: "not-the-key-0123456" });
