@@ -6,13 +6,18 @@ import { buildCatalog, listActions, listCategories } from "../core/catalog.js";
 import { emptyStore, type StoreDoc } from "../core/types.js";
 import { StoreFile } from "../store/adapter.js";
 import { resolveStorePath } from "../store/paths.js";
+import { readWithoutCredentials } from "../store/read-one.js";
 import type { Candidate, ValueSource } from "./engine.js";
 import type { ValueKind } from "./values.js";
 
-/** The store document, or an empty one when it is missing or cannot be read; never throws. */
-export function readQuietly(path: string): StoreDoc {
+/**
+ * The store document, or an empty one when it is missing or cannot be read; never throws. Without
+ * `credentials`, the credential list is skipped when the file allows it (a TAB press on a role of a
+ * store with 10,000 credentials need not parse them).
+ */
+export function readQuietly(path: string, credentials = true): StoreDoc {
   try {
-    return new StoreFile(path).read() ?? emptyStore();
+    return (credentials ? undefined : readWithoutCredentials(path)) ?? new StoreFile(path).read() ?? emptyStore();
   } catch {
     return emptyStore();
   }
@@ -67,14 +72,8 @@ export function valuesFromDoc(kind: ValueKind, doc: StoreDoc): Candidate[] {
 
 /** Values read from the store named by --store on the line, else $APICRED_STORE, else the default. */
 export function storeValues(env: NodeJS.ProcessEnv): ValueSource {
-  const docs = new Map<string, StoreDoc>();
   return (kind, store) => {
     const path = resolveStorePath(store === undefined || store === "" ? undefined : expandTilde(store, env), env);
-    let doc = docs.get(path);
-    if (!doc) {
-      doc = readQuietly(path);
-      docs.set(path, doc);
-    }
-    return valuesFromDoc(kind, doc);
+    return valuesFromDoc(kind, readQuietly(path, kind === "credential"));
   };
 }

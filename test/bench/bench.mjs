@@ -77,7 +77,7 @@ try {
     ]);
   }
   const small = stores[0];
-  commands.push([`__complete role show '' (${small.n} credentials)`, apicred(small.store, "__complete", "role", "show", ""), {}]);
+  commands.push([`__complete role show '' (${small.n} credentials)`, [process.execPath, BIN, "__complete", "--store", small.store, "role", "show", ""], {}]);
 
   const times = commands.map(() => []);
   for (let i = 0; i < RUNS; i++) commands.forEach(([, argv, e], j) => times[j].push(run(argv, e).ms));

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StoreError } from "../../src/core/errors.js";
 import { type Credential, emptyStore, type StoreDoc } from "../../src/core/types.js";
 import { serialize } from "../../src/store/adapter.js";
-import { readOneCredential } from "../../src/store/read-one.js";
+import { readOneCredential, readWithoutCredentials } from "../../src/store/read-one.js";
 import { Store } from "../../src/store/store.js";
 
 let dir: string;
@@ -91,5 +91,28 @@ describe("readOneCredential", () => {
     const text = readFileSync(path, "utf8");
     writeFileSync(path, text.slice(0, text.length - 20));
     expect(() => store.readForCredential("cred-2")).toThrow(/not valid JSON/);
+  });
+});
+
+describe("readWithoutCredentials", () => {
+  it("reads everything but the credentials", () => {
+    const full = doc(50);
+    writeFileSync(path, serialize(full));
+    expect(readWithoutCredentials(path)).toEqual({ ...full, credentials: [] });
+  });
+
+  it("leaves other layouts and damaged files to the full read, and validates what it read", () => {
+    writeFileSync(path, JSON.stringify(doc(3)));
+    expect(readWithoutCredentials(path)).toBeUndefined();
+    // A 2-space pretty-printed file has the same list boundaries: that works too.
+    writeFileSync(path, JSON.stringify(doc(3), null, 2));
+    expect(readWithoutCredentials(path)).toEqual({ ...doc(3), credentials: [] });
+    const text = serialize(doc(3));
+    writeFileSync(path, text.slice(0, -5));
+    expect(readWithoutCredentials(path)).toBeUndefined();
+    const bad = doc(3);
+    (bad.admins[0] as any).disabled = "no";
+    writeFileSync(path, serialize(bad));
+    expect(() => readWithoutCredentials(path)).toThrow(StoreError);
   });
 });
