@@ -2,6 +2,7 @@
 // once, when it is generated (or, with --php, as the configuration.php line); only its hash is stored.
 import type { Command } from "commander";
 import { generateAccessKey, phpLine, setAccessKey, unsetAccessKey, validateAccessKey } from "../core/access-key.js";
+import { emptyAllowlistWarning } from "../core/allowlist.js";
 import { ConflictError, NotFoundError, UsageError } from "../core/errors.js";
 import type { Context } from "../context.js";
 import { act } from "../program.js";
@@ -103,9 +104,8 @@ export function register(program: Command): void {
         const removed = doc.accessKey === null ? false : ctx.update((d, record) => unsetAccessKey(d, record));
         const after = ctx.read();
         await ctx.out.result({ unset: removed }, () => ctx.out.line(removed ? "removed the access key" : "no access key was set"));
-        if (removed && after.ipAllowlist.length === 0) {
-          ctx.out.warn("the IP allowlist is empty and no access key is set: the API is closed to every IP");
-        }
+        const warning = removed ? emptyAllowlistWarning(after) : undefined;
+        if (warning) ctx.out.warn(warning);
       }),
     );
 }

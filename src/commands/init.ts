@@ -1,18 +1,15 @@
 // `apicred init` and `apicred status`.
 import type { Command } from "commander";
+import { emptyAllowlistWarning } from "../core/allowlist.js";
+import { isExpired } from "../core/credentials.js";
 import type { StoreDoc } from "../core/types.js";
 import { act } from "../program.js";
 
 /** Plain-language warnings about the store's state (status shows them; doctor goes further). */
 function storeWarnings(doc: StoreDoc): string[] {
   const warnings: string[] = [];
-  if (doc.ipAllowlist.length === 0) {
-    warnings.push(
-      doc.accessKey
-        ? "the IP allowlist is empty: only requests presenting the access key get through"
-        : "the IP allowlist is empty and no access key is set: the API is closed to every IP",
-    );
-  }
+  const allowlist = emptyAllowlistWarning(doc);
+  if (allowlist) warnings.push(allowlist);
   if (doc.admins.length === 0) warnings.push("no admins yet: add one with `apicred admin add <username>`");
   return warnings;
 }
@@ -38,7 +35,7 @@ export function register(program: Command): void {
       act(async (ctx) => {
         const doc = ctx.read();
         const now = Date.now();
-        const expired = doc.credentials.filter((c) => c.expiresAt !== null && Date.parse(c.expiresAt) <= now).length;
+        const expired = doc.credentials.filter((c) => isExpired(c, now)).length;
         const status = {
           store: ctx.store.path,
           auditLog: ctx.store.auditPath,

@@ -1,17 +1,10 @@
 // `apicred ip add | list | note | remove | test`: the global IP allowlist (WHMCS "API IP Access
 // Restriction"). An empty allowlist closes the API to every IP unless the access key is presented.
 import type { Command } from "commander";
-import { addIp, allowlistMatcher, removeIps, requireEntry, setIpNote } from "../core/allowlist.js";
+import { addIp, allowlistMatcher, emptyAllowlistWarning, removeIps, requireEntry, setIpNote } from "../core/allowlist.js";
 import { parseAddress } from "../core/ip.js";
-import type { StoreDoc } from "../core/types.js";
 import type { Context } from "../context.js";
 import { act } from "../program.js";
-
-function closedMessage(doc: StoreDoc): string {
-  return doc.accessKey
-    ? "the IP allowlist is empty: every IP is denied unless the request presents the access key"
-    : "the IP allowlist is empty: the API is closed to every IP (and no access key is set)";
-}
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -49,7 +42,7 @@ export function register(program: Command): void {
         const doc = ctx.read();
         const rows = doc.ipAllowlist.map((e) => ({ address: e.address, note: e.note, addedAt: e.addedAt }));
         await ctx.out.result(rows, async () => {
-          if (rows.length === 0) return ctx.out.warn(closedMessage(doc));
+          if (rows.length === 0) return ctx.out.warn(emptyAllowlistWarning(doc)!);
           await ctx.out.table(["address", "note", "added"], rows.map((r) => [r.address, r.note, r.addedAt]));
         });
       }),
@@ -86,7 +79,7 @@ export function register(program: Command): void {
         await ctx.out.result({ removed: removed.map((e) => e.address), remaining: after.ipAllowlist.length }, () =>
           ctx.out.line(`removed ${plural(removed.length, "entry", "entries")} from the IP allowlist: ${removed.map((e) => e.address).join(", ")}`),
         );
-        if (after.ipAllowlist.length === 0) ctx.out.warn(closedMessage(after));
+        if (after.ipAllowlist.length === 0) ctx.out.warn(emptyAllowlistWarning(after)!);
       }),
     );
 
@@ -115,7 +108,7 @@ async function testIp(ctx: Context, text: string): Promise<number> {
     }
     const unless = doc.accessKey ? " (only a request presenting the access key gets through)" : "";
     ctx.out.line(`${address.canonical} is not on the IP allowlist${unless}`);
-    if (doc.ipAllowlist.length === 0) ctx.out.warn(closedMessage(doc));
+    if (doc.ipAllowlist.length === 0) ctx.out.warn(emptyAllowlistWarning(doc)!);
   });
   return entry === undefined ? 1 : 0;
 }

@@ -6,6 +6,17 @@ import type { IpEntry, Recorder, StoreDoc } from "./types.js";
 
 export const MAX_NOTE_LENGTH = 200;
 
+/**
+ * What an empty allowlist means, in plain words (status, ip, access-key and doctor all say it), or
+ * undefined when the allowlist has entries.
+ */
+export function emptyAllowlistWarning(doc: Pick<StoreDoc, "ipAllowlist" | "accessKey">): string | undefined {
+  if (doc.ipAllowlist.length > 0) return undefined;
+  return doc.accessKey
+    ? "the IP allowlist is empty: every IP is denied unless the request presents the access key"
+    : "the IP allowlist is empty and no access key is set: the API is closed to every IP";
+}
+
 export function validateNote(note: string): string {
   if (note.length > MAX_NOTE_LENGTH) {
     throw new UsageError(`the note is ${note.length} characters long; at most ${MAX_NOTE_LENGTH} are allowed`, "invalid_input");

@@ -85,7 +85,7 @@ describe("ip list", () => {
     const r = sb.run(["ip", "list"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/the IP allowlist is empty: the API is closed to every IP/);
+    expect(r.stderr).toMatch(/the IP allowlist is empty and no access key is set: the API is closed to every IP/);
     expect(sb.ok(["ip", "list"])).toEqual([]);
     sb.ok(["access-key", "set"]);
     expect(sb.run(["ip", "list"]).stderr).toMatch(/every IP is denied unless the request presents the access key/);
