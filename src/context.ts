@@ -27,7 +27,8 @@ export class Context {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.out = new Output(Boolean(options.json), () => makeChalk(colorLevel(options.color, process.stdout, env)));
-    this.store = new Store(resolveStorePath(options.store, env));
+    const lockTimeout = Number(env.APICRED_LOCK_TIMEOUT_MS);
+    this.store = new Store(resolveStorePath(options.store, env), lockTimeout > 0 ? lockTimeout : undefined);
   }
 
   /**

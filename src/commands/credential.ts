@@ -18,10 +18,7 @@ import { parseDuration, parseWhen } from "../core/durations.js";
 import type { Context } from "../context.js";
 import { act, collect } from "../program.js";
 import { pickAdmin, pickRoles } from "../ui/pickers.js";
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
+import { plural } from "../ui/text.js";
 
 function statusText(ctx: Context, v: CredentialView): string {
   const c = ctx.out.c;

@@ -5,10 +5,7 @@ import { addIp, allowlistMatcher, emptyAllowlistWarning, removeIps, requireEntry
 import { parseAddress } from "../core/ip.js";
 import type { Context } from "../context.js";
 import { act } from "../program.js";
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
+import { plural } from "../ui/text.js";
 
 export function register(program: Command): void {
   const ip = program

@@ -8,6 +8,7 @@ import type { Role, StoreDoc } from "../core/types.js";
 import type { Context } from "../context.js";
 import { act, collect } from "../program.js";
 import { pickGrants } from "../ui/pickers.js";
+import { plural } from "../ui/text.js";
 
 const PICKER_HINT = "space toggles, a toggles all, enter confirms";
 
@@ -22,9 +23,6 @@ function row(doc: StoreDoc, role: Role): RoleRow {
   return { name: role.name, description: role.description, grants: [...role.grants], credentials: roleHolders(doc, role) };
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
 
 /** On a terminal, a long grant list is shortened; piped output keeps every grant. */
 function grantSummary(ctx: Context, grants: readonly string[]): string {

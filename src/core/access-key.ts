@@ -7,11 +7,11 @@
 // Only SHA-256(key), base64url, is stored; the fingerprint is a domain-separated SHA-256 prefix, so it
 // identifies a key without being its hash and without revealing anything usable.
 import { randomBytes } from "node:crypto";
+import { BASE62 } from "./secrets.js";
 import { matchesStoredHash, sha256, sha256Base64url } from "./sha256.js";
 import { UsageError } from "./errors.js";
 import type { AccessKey, Recorder, StoreDoc } from "./types.js";
 
-const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 export const GENERATED_KEY_LENGTH = 40;
 export const MIN_KEY_LENGTH = 16;
 export const MAX_KEY_LENGTH = 256;

@@ -26,7 +26,9 @@ export function answerLine(snapshot: Snapshot, line: string, lineNo: number, now
     try {
       req = JSON.parse(line);
     } catch (err) {
-      throw new UsageError(`not JSON (${(err as Error).message})`, "invalid_json");
+      // V8's message quotes part of the line, which may hold a secret: keep only where it broke.
+      const at = /position (\d+)/.exec((err as Error).message);
+      throw new UsageError(`not JSON${at ? ` (at character ${at[1]})` : ""}`, "invalid_json");
     }
     if (typeof req !== "object" || req === null || Array.isArray(req)) {
       throw new UsageError(`expected an object with ${FIELDS.join(", ")}`, "invalid_input");

@@ -53,13 +53,6 @@ export function findAction(catalog: Catalog, input: string): CatalogAction | und
   return catalog.actions.get(input.toLowerCase());
 }
 
-/** The canonical action, or a NotFoundError with the nearest suggestion. */
-export function requireAction(catalog: Catalog, input: string): CatalogAction {
-  const found = findAction(catalog, input);
-  if (found) return found;
-  throw new NotFoundError(`unknown action "${input}"${didYouMean(input, allActionNames(catalog))}`);
-}
-
 export function findCategory(catalog: Catalog, input: string): string | undefined {
   return catalog.categories.get(input.toLowerCase());
 }

@@ -4,26 +4,25 @@
 import { requireAdmin } from "./admins.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { coverageKey, parseIpOrCidr } from "./ip.js";
-import { validateDescription, requireRole } from "./roles.js";
+import { NAME_PATTERN, requireRole, validateDescription } from "./roles.js";
 import { generateIdentifier, generateSecret, hashSecret, isIdentifier, SECRET_PREFIX } from "./secrets.js";
 import { didYouMean } from "./suggest.js";
 import type { Admin, Credential, Recorder, StoreDoc } from "./types.js";
 
 export const MAX_CREDENTIAL_IPS = 100;
 
-const CREDENTIAL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** Credential names: like role names, and never shaped like an identifier (so a reference is unambiguous). */
 /** Starts like a secret: such text is never echoed in a message. */
 export function looksLikeSecret(text: string): boolean {
   return text.startsWith(SECRET_PREFIX);
 }
 
+/** Credential names: like role names, and never shaped like an identifier (so a reference is unambiguous). */
 export function validateCredentialName(name: string): string {
   if (looksLikeSecret(name)) {
     throw new UsageError(`invalid credential name: names may not start with ${SECRET_PREFIX} (the secret prefix)`, "invalid_input");
   }
-  if (!CREDENTIAL_NAME.test(name)) {
+  if (!NAME_PATTERN.test(name)) {
     throw new UsageError(
       `invalid credential name "${name}": use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
       "invalid_input",

@@ -3,7 +3,7 @@
 // reported; the reason is the first step that fails, in the order of STEPS.
 import { allowlistStep, accessKeyStatus, type AccessKeyStatus } from "./access-key.js";
 import { buildCatalog, type Catalog, findAction } from "./catalog.js";
-import { CredentialIndex, findCredential } from "./credentials.js";
+import { CredentialIndex, findCredential, looksLikeSecret } from "./credentials.js";
 import { type GrantMatch, matchedGrants, type RoleIndex, roleIndex } from "./grants.js";
 import { compileMatcher, credentialIpStep, type IpMatcher, type ParsedAddress } from "./ip.js";
 import { verifySecret } from "./secrets.js";
@@ -125,6 +125,7 @@ export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
 
   // credential
   if (cred) add("credential", "pass", () => `credential ${cred.name ?? cred.identifier}`);
+  else if (looksLikeSecret(request.credential)) add("credential", "fail", "no credential: that looks like a secret (apc_…), not an identifier or name");
   else add("credential", "fail", `no credential with identifier or name "${request.credential}"`);
 
   // secret: only when one is given; a malformed one is refused by its checksum, without a hash lookup
@@ -197,7 +198,8 @@ export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
   const decision: Decision = {
     allowed: reason === "allowed",
     reason,
-    credential: cred ? cred.identifier : request.credential,
+    // A secret pasted where the credential belongs is never echoed back.
+    credential: cred ? cred.identifier : looksLikeSecret(request.credential) ? "apc_…" : request.credential,
     action: action ? action.name : request.action,
     ip: ip ? ip.canonical : null,
     // As in SPEC.md's example: a denial lists no matches (the grant step's detail still names them).

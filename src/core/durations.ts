@@ -113,18 +113,3 @@ export function parseWhen(text: string, now: Date, flag?: string): Date {
 export function parseSince(text: string, now: Date, flag?: string): Date {
   return isDuration(text) ? new Date(now.getTime() - parseDuration(text, flag)) : parseDateTime(text, flag);
 }
-
-/** A short human form of a duration, largest units first: 90061000 -> "1d1h1m1s", 0 -> "0s". */
-export function formatDuration(ms: number): string {
-  let rest = Math.max(0, Math.round(ms / 1000)) * 1000;
-  if (rest === 0) return "0s";
-  let out = "";
-  for (const unit of ["w", "d", "h", "m", "s"]) {
-    const size = UNIT_MS[unit]!;
-    if (rest >= size) {
-      out += `${Math.floor(rest / size)}${unit}`;
-      rest %= size;
-    }
-  }
-  return out;
-}

@@ -54,10 +54,6 @@ export function canonicalGrants(catalog: Catalog, inputs: readonly string[]): st
   return [...out].sort(compareGrants);
 }
 
-export function isWildcard(grant: string): boolean {
-  return grant === EVERYTHING || grant.endsWith(WILDCARD_SUFFIX);
-}
-
 /** Does the grant still name something in the catalog (`*`, a known category, a known action)? */
 export function grantInCatalog(catalog: Catalog, grant: string): boolean {
   if (grant === EVERYTHING) return true;

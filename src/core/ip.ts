@@ -79,14 +79,16 @@ function parseV6(s: string): Words | string {
   const halves = s.split("::");
   if (halves.length > 2) return `"::" may appear only once`;
   const groups16: number[][] = [];
-  for (const half of halves) {
+  for (let h = 0; h < halves.length; h++) {
+    const half = halves[h]!;
     const out: number[] = [];
     if (half !== "") {
       const groups = half.split(":");
       for (let i = 0; i < groups.length; i++) {
         const g = groups[i]!;
         if (g.includes(".")) {
-          if (i !== groups.length - 1 || half !== halves[halves.length - 1]) {
+          // Only in the last group of the last half (compare positions: both halves may be equal text).
+          if (i !== groups.length - 1 || h !== halves.length - 1) {
             return "an embedded IPv4 address may only be the last part";
           }
           const v4 = parseV4(g);

@@ -7,11 +7,12 @@ import { newId } from "./ids.js";
 import { didYouMean } from "./suggest.js";
 import type { Recorder, Role, StoreDoc } from "./types.js";
 
-const ROLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Role and credential names: 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const MAX_DESCRIPTION = 500;
 
 export function validateRoleName(name: string): string {
-  if (!ROLE_NAME.test(name)) {
+  if (!NAME_PATTERN.test(name)) {
     throw new UsageError(
       `invalid role name "${name}": use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
       "invalid_input",

@@ -10,12 +10,12 @@
 // back to the full read, which reports any problem. What these reads do not notice: damage inside
 // credential lines they skip. Every other command, and `check --batch`, validates the whole file.
 import { readFileSync } from "node:fs";
+import { isIdentifier } from "../core/secrets.js";
 import type { StoreDoc } from "../core/types.js";
 import { validateStore } from "./schema.js";
 
 const OPEN = '\n  "credentials": [\n';
 const CLOSE = "\n  ]";
-const IDENTIFIER = /^[A-Za-z0-9]{32}$/;
 const PLAIN = /^[A-Za-z0-9._-]{1,64}$/;
 
 interface Split {
@@ -51,7 +51,7 @@ export function readOneCredential(path: string, ref: string): StoreDoc | undefin
   const split = splitAroundCredentials(path);
   if (!split) return undefined;
   const { buf, listStart, close, doc } = split;
-  const needle = IDENTIFIER.test(ref) ? `{"identifier":"${ref}"` : `"name":"${ref}"`;
+  const needle = isIdentifier(ref) ? `{"identifier":"${ref}"` : `"name":"${ref}"`;
   const at = buf.indexOf(needle, listStart);
   if (at < 0 || at > close) return undefined;
   let line = buf.toString("utf8", buf.lastIndexOf(0x0a, at) + 1, buf.indexOf(0x0a, at)).trim();

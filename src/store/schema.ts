@@ -8,6 +8,9 @@ type Check = (value: unknown) => boolean;
 const str: Check = (v) => typeof v === "string";
 const bool: Check = (v) => typeof v === "boolean";
 const strOrNull: Check = (v) => v === null || typeof v === "string";
+/** An ISO-8601 time: a typo here would make a credential never expire (Date.parse gives NaN). */
+const time: Check = (v) => typeof v === "string" && !Number.isNaN(Date.parse(v));
+const timeOrNull: Check = (v) => v === null || time(v);
 const strArray: Check = (v) => Array.isArray(v) && v.every((x) => typeof x === "string");
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -22,10 +25,10 @@ const SHAPES: Record<string, Record<string, Check>> = {
     description: str,
     roleIds: strArray,
     ips: strArray,
-    expiresAt: strOrNull,
+    expiresAt: timeOrNull,
     createdAt: str,
     secretHash: str,
-    previousSecret: (v) => v === null || (isObject(v) && str(v.hash) && str(v.until)),
+    previousSecret: (v) => v === null || (isObject(v) && str(v.hash) && time(v.until)),
     rotatedAt: strOrNull,
   },
   ipAllowlist: { address: str, note: str, addedAt: str },
@@ -42,7 +45,7 @@ function fail(file: string, where: string, what: string): never {
 function checkFields(file: string, where: string, value: unknown, shape: Record<string, Check>): void {
   if (!isObject(value)) fail(file, where, "must be an object");
   for (const key in shape) {
-    if (!shape[key]!(value[key])) fail(file, `${where}.${key}`, "has the wrong type or is missing");
+    if (!shape[key]!(value[key])) fail(file, `${where}.${key}`, "is missing, has the wrong type, or is not a valid date where one is expected");
   }
 }
 

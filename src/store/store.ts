@@ -24,7 +24,11 @@ export class Store {
   readonly warnings: string[] = [];
   private readonly file: StoreFile;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    /** How long a change waits for another process's lock before giving up (exit 5). */
+    private readonly lockTimeoutMs = 10_000,
+  ) {
     this.file = new StoreFile(path);
     this.auditPath = auditPathFor(path);
   }
@@ -57,7 +61,7 @@ export class Store {
     return fast ?? this.read();
   }
 
-  /** Like read(), but a missing store reads as empty (for status and completion). */
+  /** Like read(), but a missing store reads as empty (for commands that create the store if need be). */
   readOrEmpty(): StoreDoc {
     return this.load() ?? emptyStore();
   }
@@ -68,8 +72,12 @@ export class Store {
    */
   update<T>(options: UpdateOptions, fn: (doc: StoreDoc, record: Recorder, now: string) => T): T {
     const now = (options.now ?? new Date()).toISOString();
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 }); // the lock lives beside the store
-    const lock = acquireLock(this.path);
+    try {
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 }); // the lock lives beside the store
+    } catch (err) {
+      throw new StoreError(`cannot create the folder for the store ${this.path}: ${(err as Error).message}`, "store_unwritable");
+    }
+    const lock = acquireLock(this.path, this.lockTimeoutMs);
     try {
       const existing = this.load();
       const db = new LowSync<StoreDoc>(this.file, existing ?? emptyStore());

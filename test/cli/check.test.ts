@@ -111,6 +111,36 @@ describe("check", () => {
     expect(r.stdout).toBe("");
   });
 
+  it("reaches expiry, the credential's own IP limits and missing roles end to end", () => {
+    sb.ok(["credential", "create", "--admin", "alice", "--role", "billing", "--name", "limited", "--ip", "10.0.0.0/8"]);
+    sb.ok(["credential", "create", "--admin", "alice", "--name", "roleless"]);
+    sb.ok(["credential", "create", "--admin", "alice", "--role", "billing", "--name", "short", "--expires", "2s"]);
+    const reason = (args: string[]) => {
+      const r = sb.run(["check", ...args, "--json"]);
+      expect(r.code).toBe(1);
+      return r.json().reason;
+    };
+    expect(reason(["limited", "GetInvoices", "--ip", "203.0.113.7"])).toBe("ip_not_allowed_for_credential");
+    expect(reason(["roleless", "GetInvoices"])).toBe("no_roles");
+    const wait = Date.now() + 2100;
+    while (Date.now() < wait) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    expect(reason(["short", "GetInvoices"])).toBe("credential_expired");
+  });
+
+  it("never echoes a secret pasted where the credential belongs", () => {
+    for (const args of [["check", secret, "GetInvoices", "--json"], ["check", secret, "GetInvoices", "--explain"]]) {
+      const r = sb.run(args);
+      expect(r.code).toBe(1);
+      expect(r.stdout + r.stderr).not.toContain(secret.slice(4, 20));
+    }
+    const batch = sb.run(["check", "--batch"], {
+      input: `${JSON.stringify({ credential: secret, action: "GetInvoices" })}\n{"credential":"x","secret":${secret}}\n`,
+    });
+    expect(batch.code).toBe(0);
+    expect(batch.stdout).not.toContain(secret.slice(4, 20));
+    expect(batch.stdout.split("\n")[1]).toContain("not JSON");
+  });
+
   it("a missing store is exit 5, never a denial", () => {
     const r = sb.run(["check", "ci-deploy", "GetInvoices"], { env: { APICRED_STORE: join(sb.dir, "typo.json") } });
     expect(r.code).toBe(5);

@@ -1,5 +1,7 @@
 // Black-box: global behaviour, init/status, admin and action commands, concurrency.
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../helpers/cli.js";
@@ -208,6 +210,24 @@ describe("action", () => {
     const builtin = sb.run(["action", "remove", "getclients"]);
     expect(builtin.code).toBe(2);
     expect(builtin.stderr).toContain("GetClients is a built-in WHMCS action");
+  });
+});
+
+describe("the lock", () => {
+  it("a store locked by a live process too long is exit 5 naming the lock; nothing is written", async () => {
+    sb.ok(["init"]);
+    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
+    try {
+      writeFileSync(`${sb.store}.lock`, `${holder.pid}\n${hostname()}\n0\n`);
+      const before = readFileSync(sb.store, "utf8");
+      const r = sb.run(["admin", "add", "late"], { env: { APICRED_LOCK_TIMEOUT_MS: "300" } });
+      expect(r.code).toBe(5);
+      expect(r.stderr).toContain(`${sb.store}.lock`);
+      expect(r.stderr).toContain(String(holder.pid));
+      expect(readFileSync(sb.store, "utf8")).toBe(before);
+    } finally {
+      holder.kill();
+    }
   });
 });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/core/errors.js";
 import {
-  formatDuration,
   isDuration,
   MAX_DURATION_MS,
   parseDateTime,
@@ -113,21 +112,5 @@ describe("parseWhen (future) and parseSince (past)", () => {
     ["2029-06-01", "2029-06-01T00:00:00.000Z"],
   ])("parseSince(%s) = %s", (text, iso) => {
     expect(parseSince(text, now).toISOString()).toBe(iso);
-  });
-});
-
-describe("formatDuration", () => {
-  it.each([
-    [0, "0s"],
-    [90 * D, "12w6d"],
-    [D + H + M + S, "1d1h1m1s"],
-    [12 * H, "12h"],
-    [1_499, "1s"],
-  ])("%d ms = %s", (ms, text) => {
-    expect(formatDuration(ms)).toBe(text);
-  });
-
-  it("round-trips through parseDuration", () => {
-    for (const ms of [S, 59 * M, 25 * H, 90 * D, 400 * D]) expect(parseDuration(formatDuration(ms))).toBe(ms);
   });
 });

@@ -103,6 +103,8 @@ const INVALID: [string, RegExp][] = [
   ["::010.0.0.1", /embedded IPv4.*leading zero/],
   ["1.2.3.4::", /embedded IPv4 address may only be the last part/],
   ["::1.2.3.4:5", /embedded IPv4 address may only be the last part/],
+  ["1.2.3.4::1.2.3.4", /embedded IPv4 address may only be the last part/],
+  ["::ffff:1.2.3.4::1.2.3.4", /"::" may appear only once/],
   ["1:2:3:4:5:6:7:1.2.3.4", /8 groups/],
   ["a".repeat(200), /too long/],
 ];

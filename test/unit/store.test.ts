@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -195,5 +195,32 @@ describe("lock", () => {
     const held = acquireLock(storePath, 1000);
     held.release();
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe("store validation of times", () => {
+  it.each([
+    ["expiresAt", { expiresAt: "2026-13-45 nope" }],
+    ["previousSecret.until", { previousSecret: { hash: "h", until: "soon" } }],
+  ])("refuses an unreadable %s (a typo must not make a credential live forever)", (field, over) => {
+    const doc = {
+      ...emptyStore(),
+      credentials: [{
+        identifier: "A".repeat(32), name: null, adminId: "a", description: "", roleIds: [], ips: [],
+        expiresAt: null, createdAt: "t", secretHash: "h", previousSecret: null, rotatedAt: null, ...over,
+      }],
+    };
+    mkdirSync(join(dir, "sub"), { recursive: true });
+    writeFileSync(path, JSON.stringify(doc), { mode: 0o600 });
+    const err = storeError(() => new Store(path).read());
+    expect(err.message).toContain(`credentials[0].${field.split(".")[0]}`);
+  });
+
+  it("a store folder that cannot be created is exit 5, not a crash", () => {
+    writeFileSync(join(dir, "file"), "");
+    const store = new Store(join(dir, "file", "store.json"));
+    const err = storeError(() => addAdmin(store, "x"));
+    expect(err.code).toBe("store_unwritable");
+    expect(err.message).toContain("cannot create the folder");
   });
 });
