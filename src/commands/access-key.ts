@@ -6,25 +6,32 @@ import { emptyAllowlistWarning } from "../core/allowlist.js";
 import { ConflictError, NotFoundError, UsageError } from "../core/errors.js";
 import type { Context } from "../context.js";
 import { act } from "../program.js";
+import { readStdin, stdinIsTerminal } from "../ui/input.js";
 
-/** Reads the whole of stdin (no prompt, no echo handling) and drops one trailing newline. */
-async function readKeyFromStdin(ctx: Context): Promise<string> {
-  if (process.stdin.isTTY) ctx.out.info("reading the access key from stdin (end with Ctrl-D)");
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  const text = Buffer.concat(chunks).toString("utf8");
+/** The key piped in on stdin (read to its end, no prompt, no echo handling), less one trailing newline. */
+function readKeyFromStdin(ctx: Context): string {
+  if (stdinIsTerminal()) ctx.out.info("reading the access key from stdin (end with Ctrl-D)");
+  const text = readStdin();
   const key = text.endsWith("\r\n") ? text.slice(0, -2) : text.endsWith("\n") ? text.slice(0, -1) : text;
   if (key === "") throw new UsageError("--stdin: no access key on stdin", "invalid_input");
   return key;
 }
 
 async function issue(ctx: Context, verb: "set" | "rotate", opts: { stdin?: boolean; php?: boolean }): Promise<void> {
-  const supplied = opts.stdin ? validateAccessKey(await readKeyFromStdin(ctx)) : undefined;
   // `set` is a writing command: a missing store is created (SPEC.md "The store"), not an error.
   const current = verb === "set" && !ctx.store.exists() ? null : ctx.read().accessKey;
   if (verb === "rotate" && current === null) {
     throw new NotFoundError("no access key is set, so there is nothing to rotate; use `apicred access-key set`");
   }
+  // --stdin never prompts: stdin carries the key, so once it is read to its end nothing is left to
+  // answer a prompt with (and on a terminal the person would type the key, then face a dead prompt).
+  if (opts.stdin && current !== null && !ctx.options.yes) {
+    throw new UsageError(
+      `${ctx.command}: --yes required to replace the access key set ${current.setAt} (fingerprint ${current.fingerprint}) ` +
+        "with one from --stdin (--stdin never asks: stdin carries the key)",
+    );
+  }
+  const supplied = opts.stdin ? validateAccessKey(readKeyFromStdin(ctx)) : undefined;
   if (current !== null) {
     await ctx.confirm(
       `Replace the access key set ${current.setAt} (fingerprint ${current.fingerprint})? ` +

@@ -3,10 +3,12 @@
 // access key. Apply validates the whole document, then plans and applies in ONE locked store update;
 // secrets of the credentials it creates are printed once, here, and nowhere else.
 import type { Command } from "commander";
-import { applyPlan, type Change, type CreatedCredential, exportDoc, type FieldChange, type Plan, planApply } from "../core/plan.js";
+import { ConflictError, UsageError } from "../core/errors.js";
+import { applyPlan, type Change, type ChangeKind, type CreatedCredential, exportDoc, type FieldChange, type Plan, planApply } from "../core/plan.js";
 import type { Context } from "../context.js";
 import { act } from "../program.js";
-import { readJsonFile, writeFileAtomic } from "../ui/input.js";
+import { writeFileAtomic } from "../store/files.js";
+import { readJsonFile } from "../ui/input.js";
 import { progressLine } from "../ui/progress.js";
 
 const SIGN = { create: "+", update: "~", remove: "-" } as const;
@@ -66,6 +68,54 @@ async function printPlan(ctx: Context, plan: Plan, created: CreatedCredential[],
   }
 }
 
+/** Writes `export --file`: atomically, 0644 less the umask (configuration, not secrets). */
+function writeExport(file: string, text: string): void {
+  try {
+    writeFileAtomic(file, text, 0o644);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`--file: cannot write ${file}: ${code === "ENOENT" ? "no such folder" : (code ?? (err as Error).message)}`, "invalid_input");
+  }
+}
+
+const NOUNS: Record<ChangeKind, [string, string]> = {
+  admin: ["admin", "admins"],
+  action: ["custom action", "custom actions"],
+  role: ["role", "roles"],
+  credential: ["credential", "credentials"],
+  ip: ["allowlist entry", "allowlist entries"],
+};
+
+const count = (n: number, [one, many]: [string, string]) => `${n} ${n === 1 ? one : many}`;
+
+/** "2 admins (with 3 credentials of theirs), 1 role and 4 allowlist entries": what a plan removes. */
+function removalText(plan: Plan): string {
+  const by = new Map<ChangeKind, number>();
+  let cascade = 0;
+  for (const c of plan.changes) {
+    if (c.op !== "remove") continue;
+    by.set(c.kind, (by.get(c.kind) ?? 0) + 1);
+    cascade += c.credentialsRemoved ?? 0;
+  }
+  const parts: string[] = [];
+  for (const kind of Object.keys(NOUNS) as ChangeKind[]) {
+    const n = by.get(kind);
+    if (!n) continue;
+    let part = count(n, NOUNS[kind]);
+    if (kind === "admin" && cascade > 0) part += ` (with ${count(cascade, NOUNS.credential)} of theirs)`;
+    parts.push(part);
+  }
+  return parts.length <= 1 ? (parts[0] ?? "nothing") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
+}
+
+/** The removals of a plan, one string each, to compare what was confirmed with what gets applied. */
+function removals(plan: Plan): string {
+  return plan.changes
+    .filter((c) => c.op === "remove")
+    .map((c) => `${c.kind}\t${c.identifier ?? c.name}\t${c.credentialsRemoved ?? 0}`)
+    .join("\n");
+}
+
 export function register(program: Command): void {
   program
     .command("export")
@@ -76,7 +126,7 @@ export function register(program: Command): void {
         const doc = exportDoc(ctx.read());
         const text = `${JSON.stringify(doc, null, 2)}\n`;
         if (opts.file === undefined) return void ctx.out.writeSync(text);
-        writeFileAtomic("--file", opts.file, text);
+        writeExport(opts.file, text);
         const counts = {
           admins: doc.admins.length,
           actions: doc.actions.length,
@@ -98,7 +148,7 @@ export function register(program: Command): void {
     .description("make the store match a document from export: create, update and (with --prune) remove, in one write")
     .requiredOption("--file <path>", "the desired-state document (- for stdin)")
     .option("--dry-run", "print the plan and write nothing")
-    .option("--prune", "also remove what the document's sections do not list")
+    .option("--prune", "also remove what the document's sections do not list (asks first; --yes when not interactive)")
     .action(
       act(async (ctx, opts: { file: string; dryRun?: boolean; prune?: boolean }) => {
         const input = readJsonFile("--file", opts.file);
@@ -108,10 +158,22 @@ export function register(program: Command): void {
           const plan = planApply(ctx.store.readOrEmpty(), input, options, Date.now());
           return printPlan(ctx, plan, [], true, source);
         }
+        // --prune deletes (admins with their credentials, roles, credentials, allowlist entries): a
+        // destructive step that needs --yes, or a confirmation on a terminal, naming what goes.
+        let confirmed: string | undefined;
+        if (opts.prune && !ctx.options.yes) {
+          const preview = planApply(ctx.store.readOrEmpty(), input, options, Date.now());
+          if (preview.counts.remove > 0) await ctx.confirm(`Remove ${removalText(preview)} that ${source} does not list?`);
+          confirmed = removals(preview);
+        }
         const progress = progressLine("apply: creating credentials");
         try {
           const { plan, created } = ctx.update((doc, record, now) => {
             const plan = planApply(doc, input, options, Date.parse(now));
+            // What was confirmed must still be what gets removed (another process may have written meanwhile).
+            if (confirmed !== undefined && removals(plan) !== confirmed) {
+              throw new ConflictError("the store changed while this command ran, so the removals differ from what was confirmed; nothing changed, run it again");
+            }
             return { plan, created: applyPlan(doc, plan, now, record, (done, total) => progress.update(done, total)) };
           });
           progress.end();

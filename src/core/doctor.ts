@@ -1,7 +1,7 @@
 // `doctor`: what is wrong (or about to be) before a caller finds out. Pure: facts about the files
 // (permission warnings, a missing audit log) are passed in by the command.
 import { buildCatalog } from "./catalog.js";
-import { isExpired } from "./credentials.js";
+import { type Decision, decide, Snapshot, type StepName } from "./decide.js";
 import { grantInCatalog } from "./grants.js";
 import type { StoreDoc } from "./types.js";
 
@@ -66,26 +66,32 @@ export function diagnose(doc: StoreDoc, facts: DoctorFacts): Finding[] {
     }
   }
 
-  // Credentials.
-  const admins = new Map(doc.admins.map((a) => [a.id, a]));
-  const roleIds = new Set(doc.roles.map((r) => r.id));
+  // Credentials: "can it work at all" is asked of the decision engine itself (core/decide), the one
+  // copy of the rules, with no IP and no secret: its admin, expiry and roles steps answer it. Only
+  // the wording (a missing admin or a disabled one) and the 14-day horizon are doctor's own.
+  const snapshot = new Snapshot(doc, { index: true });
+  const failed = (d: Decision, step: StepName) => d.steps.some((s) => s.step === step && s.result === "fail");
   for (const c of doc.credentials) {
     const ref = c.name ?? c.identifier;
     const label = c.name ? `credential ${c.name} (${c.identifier})` : `credential ${c.identifier}`;
     const object = `credential:${c.identifier}`;
-    const admin = admins.get(c.adminId);
-    if (!admin) {
-      add("error", "credential_admin_missing", object, `${label} belongs to an admin that no longer exists: it is denied`,
-        `apicred credential delete ${ref} --yes`);
-    } else if (admin.disabled) {
-      add("warning", "credential_admin_disabled", object, `${label} belongs to admin ${admin.username}, which is disabled: it is denied`,
-        `apicred admin enable ${admin.username}  (or \`apicred credential delete ${ref}\`)`);
+    // The action does not matter here: only the credential's own steps are read.
+    const d = decide(snapshot, { credential: c.identifier, action: "", now: facts.now });
+    if (failed(d, "admin")) {
+      const admin = snapshot.admin(c.adminId);
+      if (!admin) {
+        add("error", "credential_admin_missing", object, `${label} belongs to an admin that no longer exists: it is denied`,
+          `apicred credential delete ${ref} --yes`);
+      } else {
+        add("warning", "credential_admin_disabled", object, `${label} belongs to admin ${admin.username}, which is disabled: it is denied`,
+          `apicred admin enable ${admin.username}  (or \`apicred credential delete ${ref}\`)`);
+      }
     }
-    if (!c.roleIds.some((id) => roleIds.has(id))) {
+    if (failed(d, "roles")) {
       add("warning", "credential_without_roles", object, `${label} has no roles: it authorizes nothing`,
         `apicred credential edit ${ref} --add-role <role>`);
     }
-    if (isExpired(c, facts.now)) {
+    if (failed(d, "expiry")) {
       add("warning", "credential_expired", object, `${label} expired at ${c.expiresAt}: it is denied`,
         `apicred credential edit ${ref} --expires 90d  (or \`apicred credential delete ${ref}\`)`);
     } else if (c.expiresAt !== null && Date.parse(c.expiresAt) - facts.now <= EXPIRY_HORIZON_MS) {

@@ -17,6 +17,7 @@ import {
   canonicalIps,
   freshIdentifier,
   isExpired,
+  looksLikeSecret,
   newCredentialRecord,
   validateCredentialName,
 } from "./credentials.js";
@@ -190,8 +191,6 @@ export interface Plan {
   counts: Record<ChangeOp, number>;
   /** Things that will work as written but probably not as meant. */
   warnings: string[];
-  /** New credentials, in document order (their `created` entries come out in this order). */
-  readonly newCredentials: number;
   /** @internal what applyPlan needs */
   readonly work: Work;
 }
@@ -308,6 +307,15 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   const s = new Set(a);
   return b.every((x) => s.has(x));
+}
+
+/**
+ * A value from the document's credentials section, quoted for a message, unless it looks like a
+ * secret (apc_…): someone who pasted a secret into the file must not see it echoed into a terminal,
+ * a CI log or an error report.
+ */
+function quoted(value: string): string {
+  return looksLikeSecret(value.trimStart()) ? "(a value that looks like a secret, apc_…, not shown)" : `"${value}"`;
 }
 
 function label(c: { name: string | null; identifier: string | null }): string {
@@ -513,18 +521,26 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
       let bad = false;
       const name = optionalStringAt(p, `${path}.name`, o.name);
       if (name === undefined) bad = true;
-      else if (name !== null && p.check(`${path}.name`, () => validateCredentialName(name)) === undefined) bad = true;
+      else if (name !== null && looksLikeSecret(name.trimStart())) {
+        p.add(`${path}.name`, "looks like a secret (apc_…), not a name; a secret never belongs in this file");
+        bad = true;
+      } else if (name !== null && p.check(`${path}.name`, () => validateCredentialName(name)) === undefined) bad = true;
       const identifier = optionalStringAt(p, `${path}.identifier`, o.identifier);
       if (identifier === undefined) bad = true;
       else if (identifier !== null && !isIdentifier(identifier)) {
-        p.add(`${path}.identifier`, `"${identifier}" is not an identifier (32 letters and digits); leave it out to create a new credential`);
+        p.add(
+          `${path}.identifier`,
+          looksLikeSecret(identifier.trimStart())
+            ? "looks like a secret (apc_…), not an identifier; a secret never belongs in this file: leave the identifier out to create a new credential"
+            : `${quoted(identifier)} is not an identifier (32 letters and digits); leave it out to create a new credential`,
+        );
         bad = true;
       }
       const admin = stringAt(p, `${path}.admin`, o.admin);
       if (admin === undefined) bad = true;
       else if (!finalAdmins.has(admin.toLowerCase())) {
         const gone = prune && storeAdmins.has(admin.toLowerCase()) ? " (it is not in the document's admins, so --prune removes it)" : "";
-        p.add(`${path}.admin`, `no admin "${admin}"${gone}${didYouMean(admin, finalAdminNames)}`);
+        p.add(`${path}.admin`, `no admin ${quoted(admin)}${gone}${didYouMean(admin, finalAdminNames)}`);
         bad = true;
       }
       const description = stringAt(p, `${path}.description`, o.description, "");
@@ -536,7 +552,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
         const key = r.value.toLowerCase();
         if (!finalRoles.has(key)) {
           const gone = prune && storeRoles.has(key) ? " (it is not in the document's roles, so --prune removes it)" : "";
-          p.add(r.path, `no role "${r.value}"${gone}${didYouMean(r.value, finalRoleNames)}`);
+          p.add(r.path, `no role ${quoted(r.value)}${gone}${didYouMean(r.value, finalRoleNames)}`);
           bad = true;
         } else if (!roles.includes(key)) roles.push(key);
       }
@@ -558,7 +574,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
         if (date === undefined) bad = true;
         else expiresAt = date.toISOString();
       }
-      if (identifier) {
+      if (identifier && isIdentifier(identifier)) {
         const seen = idPaths.get(identifier);
         if (seen) {
           p.add(`${path}.identifier`, `${identifier} is listed twice (also at ${seen})`);
@@ -568,7 +584,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
       if (name) {
         const seen = namePaths.get(name.toLowerCase());
         if (seen) {
-          p.add(`${path}.name`, `"${name}" is listed twice (also at ${seen}; credential names ignore case)`);
+          p.add(`${path}.name`, `${quoted(name)} is listed twice (also at ${seen}; credential names ignore case)`);
           bad = true;
         } else namePaths.set(name.toLowerCase(), path);
       }
@@ -719,7 +735,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
   const ordered = [...adminChanges, ...changes.filter((c) => c.kind === "action"), ...actionRemoves, ...changes.filter((c) => c.kind === "role"), ...roleRemoves, ...changes.filter((c) => c.kind === "credential"), ...changes.filter((c) => c.kind === "ip")];
   const counts: Record<ChangeOp, number> = { create: 0, update: 0, remove: 0 };
   for (const c of ordered) counts[c.op]++;
-  return { changes: ordered, counts, warnings, newCredentials: work.credentials.create.length, work };
+  return { changes: ordered, counts, warnings, work };
 }
 
 const MAX_LISTED_PROBLEMS = 200;

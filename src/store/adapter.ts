@@ -1,12 +1,11 @@
 // lowdb adapter of our own (lowdb's JSONFile has no lock, resets the mode to 0644 and turns into an
-// in-memory store under NODE_ENV=test). Reads validate; writes go to a unique 0600 temp file that is
-// fsynced and renamed over the store, then the folder is fsynced, so a crash leaves old or new, never half.
-import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+// in-memory store under NODE_ENV=test). Reads validate; writes go through store/files.ts's atomic writer
+// (a unique 0600 temp file, fsynced, renamed over the store, the folder fsynced): a crash leaves old or
+// new, never half. A store that is a symlink stays one: the file it points to is replaced.
 import type { SyncAdapter } from "lowdb";
 import { StoreError } from "../core/errors.js";
 import type { StoreDoc } from "../core/types.js";
+import { readTextFile, writeFileAtomic } from "./files.js";
 import { validateStore } from "./schema.js";
 
 /**
@@ -57,7 +56,7 @@ export class StoreFile implements SyncAdapter<StoreDoc> {
   /** The file's text, or null when it does not exist. */
   private readText(): string | null {
     try {
-      return readFileSync(this.path, "utf8");
+      return readTextFile(this.path);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "ENOENT") return null;
@@ -66,38 +65,10 @@ export class StoreFile implements SyncAdapter<StoreDoc> {
   }
 
   write(doc: StoreDoc): void {
-    const dir = dirname(this.path);
-    const temp = `${this.path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-    let fd: number | undefined;
     try {
-      fd = openSync(temp, "wx", 0o600);
-      writeSync(fd, serialize(doc));
-      fsyncSync(fd);
-      closeSync(fd);
-      fd = undefined;
-      renameSync(temp, this.path);
+      writeFileAtomic(this.path, serialize(doc), 0o600);
     } catch (err) {
-      if (fd !== undefined) closeSync(fd);
-      try {
-        unlinkSync(temp);
-      } catch {
-        // never created
-      }
       throw new StoreError(`cannot write store ${this.path}: ${(err as Error).message}`, "store_unwritable");
     }
-    fsyncDir(dir);
-  }
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, "r");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // some filesystems refuse to fsync a directory; the rename is still atomic
   }
 }

@@ -1,9 +1,10 @@
-// Secrets and keys come in through files, stdin or the environment — never argv, where they would
-// land in shell history and `ps` output.
-import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
-import { dirname, join, basename } from "node:path";
+// Input from the user: stdin (read here, and only here), the environment, and the files a flag names
+// (read through store/files.ts, the only file access). Secrets and keys come in through files, stdin
+// or the environment — never argv, where they would land in shell history and `ps` output.
+import { readFileSync } from "node:fs";
+import { isatty } from "node:tty";
 import { UsageError } from "../core/errors.js";
+import { readTextFile } from "../store/files.js";
 
 /**
  * stdin as blocks of whole lines, each with the number of its first line: how `check --batch`
@@ -32,7 +33,12 @@ export async function* stdinBlocks(): AsyncGenerator<{ text: string; firstLineNo
   if (rest !== "") yield emit(rest);
 }
 
-/** Reads all of stdin (for `--secret-file -` and friends). */
+/** Whether stdin is a terminal (a person typing, who needs to be told how to end the input). */
+export function stdinIsTerminal(): boolean {
+  return isatty(0);
+}
+
+/** Reads all of stdin, to its end (for `--secret-file -`, `apply --file -`, `access-key set --stdin`). */
 export function readStdin(): string {
   try {
     return readFileSync(0, "utf8");
@@ -54,7 +60,7 @@ export function readSecretInput(flag: string, file: string | undefined, envName:
   if (file !== undefined) {
     from = file === "-" ? `${flag} - (stdin)` : `${flag} ${file}`;
     try {
-      value = file === "-" ? readStdin() : readFileSync(file, "utf8");
+      value = file === "-" ? readStdin() : readTextFile(file);
     } catch (err) {
       if (err instanceof UsageError) throw err;
       throw new UsageError(`${flag}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "invalid_input");
@@ -71,7 +77,7 @@ export function readSecretInput(flag: string, file: string | undefined, envName:
 }
 
 // ---------------------------------------------------------------------------------------------
-// Configuration files (`apply --file`, `export --file`): they hold no secrets.
+// Configuration files (`apply --file`): they hold no secrets.
 
 /** Line and column (1-based) of a character offset, for JSON syntax errors. */
 function lineColumn(text: string, offset: number): string {
@@ -90,7 +96,7 @@ function lineColumn(text: string, offset: number): string {
 export function readJsonFile(flag: string, file: string): unknown {
   let text: string;
   try {
-    text = file === "-" ? readStdin() : readFileSync(file, "utf8");
+    text = file === "-" ? readStdin() : readTextFile(file);
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
@@ -104,31 +110,5 @@ export function readJsonFile(flag: string, file: string): unknown {
     const at = /position (\d+)/.exec(message);
     const where = at ? ` at ${lineColumn(text, Number(at[1]))}` : "";
     throw new UsageError(`${flag}: ${file} is not valid JSON${where}: ${message}`, "invalid_json");
-  }
-}
-
-/**
- * Writes a text file atomically: a unique temp file beside it, fsynced and renamed over the target,
- * so a reader never sees half a file. Mode 0644 less the umask (configuration, not secrets).
- */
-export function writeFileAtomic(flag: string, file: string, text: string): void {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = openSync(temp, "wx", 0o644);
-    writeSync(fd, text);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temp, file);
-  } catch (err) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(temp);
-    } catch {
-      // never created
-    }
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${flag}: cannot write ${file}: ${code === "ENOENT" ? "no such folder" : (code ?? (err as Error).message)}`, "invalid_input");
   }
 }

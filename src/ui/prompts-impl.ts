@@ -1,2 +1,2 @@
 // @inquirer/prompts, loaded only when a person is at the keyboard (it costs ~80 ms to load).
-export { checkbox, confirm, input, select, Separator } from "@inquirer/prompts";
+export { checkbox, confirm, select, Separator } from "@inquirer/prompts";

@@ -103,6 +103,18 @@ describe("access-key set --stdin", () => {
     expect(two.stderr).toMatch(/whitespace at position 30/);
   });
 
+  it("over an existing key needs --yes and never prompts: exit 2 naming --yes and --stdin, key unchanged", () => {
+    const first = sb.ok(["access-key", "set"]);
+    const r = sb.run(["access-key", "set", "--stdin"], { input: `${SUPPLIED}\n` });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/--yes required to replace the access key set .* with one from --stdin \(--stdin never asks/);
+    expect(r.stderr).not.toContain(SUPPLIED);
+    expect(sb.ok(["access-key", "status"]).fingerprint).toBe(first.fingerprint);
+    const second = sb.ok(["access-key", "set", "--stdin", "--yes"], { input: `${SUPPLIED}\n` });
+    expect(second).toMatchObject({ accessKey: SUPPLIED, replaced: true });
+  });
+
   it("stores the same fingerprint whether or not the trailing newline was there", () => {
     const a = sb.ok(["access-key", "set", "--stdin"], { input: SUPPLIED });
     const b = sb.ok(["access-key", "set", "--stdin", "--yes"], { input: `${SUPPLIED}\r\n` });

@@ -1,5 +1,5 @@
 // Black-box: `apicred export [--file F]` and `apicred apply --file F [--dry-run] [--prune]`.
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../helpers/cli.js";
@@ -67,6 +67,25 @@ describe("export", () => {
     expect(statSync(out).mode & 0o777).toBe(0o644 & ~process.umask());
   });
 
+  it("--file over a symlink replaces the file it points to and keeps the link", () => {
+    populate();
+    const real = join(sb.dir, "real.json");
+    writeFileSync(real, "old\n");
+    const link = join(sb.dir, "link.json");
+    symlinkSync(real, link);
+    sb.ok(["export", "--file", link]);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, "utf8")).toBe(sb.run(["export"]).stdout);
+    expect(readdirSync(sb.dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("--file in a missing folder is exit 2 and leaves nothing behind", () => {
+    populate();
+    const r = sb.run(["export", "--file", join(sb.dir, "nope", "x.json")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--file: cannot write .*nope\/x\.json: no such folder/);
+  });
+
   it("a missing store is exit 5 (export only reads)", () => {
     const r = sb.run(["export"]);
     expect(r.code).toBe(5);
@@ -118,7 +137,7 @@ describe("apply", () => {
     doc.roles.push({ name: "extra", description: "", grants: ["GetClients"] });
     doc.credentials.push({ name: "new-one", admin: "alice", roles: ["extra"] });
     doc.ipAllowlist = doc.ipAllowlist.filter((e: { address: string }) => e.address !== "2001:db8::/32");
-    const r = sb.run(["apply", "--file", file("d.json", doc), "--prune"]);
+    const r = sb.run(["apply", "--file", file("d.json", doc), "--prune", "--yes"]);
     expect(r.code).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines).toContain("+ role extra");
@@ -153,7 +172,7 @@ describe("apply", () => {
     expect(readFileSync(sb.store).equals(before)).toBe(true);
     expect(readFileSync(auditPath()).equals(auditBefore)).toBe(true);
     // The real apply does what the dry run said.
-    const real = sb.ok(["apply", "--file", desired, "--prune"]);
+    const real = sb.ok(["apply", "--file", desired, "--prune", "--yes"]);
     expect(real.summary).toEqual(json.summary);
     const line = (c: { op: string; kind: string; name: string }) => `${c.op} ${c.kind} ${c.name}`;
     expect(real.changes.map(line)).toEqual(json.changes.map(line));
@@ -185,7 +204,7 @@ describe("apply", () => {
     const desired = file("d.json", { version: 1, admins: [{ username: "alice" }], roles: [], ipAllowlist: [] });
     const keep = sb.ok(["apply", "--file", desired]);
     expect(keep.summary).toEqual({ create: 0, update: 0, remove: 0 });
-    const r = sb.ok(["apply", "--file", desired, "--prune"]);
+    const r = sb.ok(["apply", "--file", desired, "--prune", "--yes"]);
     expect(r.changes).toEqual([
       { op: "remove", kind: "admin", name: "bob", credentialsRemoved: 1 },
       { op: "remove", kind: "role", name: "billing" },
@@ -199,6 +218,28 @@ describe("apply", () => {
     expect(after.ipAllowlist).toEqual([]);
     expect(after.actions).toHaveLength(1); // no "actions" key: not managed
     expect(after.credentials).toEqual([expect.objectContaining({ name: "ci-deploy", roles: [] })]);
+  });
+
+  it("--prune that removes something needs --yes when not interactive: exit 2, nothing written", () => {
+    populate();
+    const desired = file("d.json", { version: 1, admins: [{ username: "alice" }], roles: [], ipAllowlist: [] });
+    const bytes = readFileSync(sb.store);
+    const audit = auditLines().length;
+    for (const json of [[], ["--json"]]) {
+      const r = sb.run(["apply", "--file", desired, "--prune", ...json]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/apply: --yes required when not running interactively/);
+    }
+    // The document on stdin: stdin is not a terminal to answer on, so --yes is needed too.
+    expect(sb.run(["apply", "--file", "-", "--prune"], { input: readFileSync(desired, "utf8") }).code).toBe(2);
+    expect(readFileSync(sb.store).equals(bytes)).toBe(true);
+    expect(auditLines()).toHaveLength(audit);
+    // --dry-run writes nothing, so it needs no --yes; nor does a --prune that removes nothing.
+    expect(sb.ok(["apply", "--file", desired, "--prune", "--dry-run"]).summary.remove).toBe(5);
+    const same = file("same.json", sb.run(["export"]).stdout);
+    expect(sb.ok(["apply", "--file", same, "--prune"]).changed).toBe(false);
+    expect(sb.ok(["apply", "--file", desired, "--prune", "--yes"]).summary.remove).toBe(5);
   });
 
   it.each<[string, unknown, RegExp]>([

@@ -7,7 +7,7 @@ import { addCustomAction, removeCustomAction } from "../../src/core/custom-actio
 import { UsageError } from "../../src/core/errors.js";
 import { applyPlan, exportDoc, planApply } from "../../src/core/plan.js";
 import { createRole } from "../../src/core/roles.js";
-import { hashSecret, isIdentifier, secretFormatOk } from "../../src/core/secrets.js";
+import { generateSecret, hashSecret, isIdentifier, secretFormatOk } from "../../src/core/secrets.js";
 import { emptyStore, type StoreDoc } from "../../src/core/types.js";
 
 const NOW = "2026-01-01T00:00:00.000Z";
@@ -334,6 +334,34 @@ describe("validation: every error, with its JSON path", () => {
       expect.stringMatching(/^credentials\[0\]\.admin: no admin "bob" \(it is not in the document's admins, so --prune removes it\)/),
       expect.stringMatching(/^credentials\[0\]\.roles\[0\]: no role "billing" \(it is not in the document's roles, so --prune removes it\)/),
     ]);
+  });
+
+  it("never echoes a value that looks like a secret (apc_…), wherever in a credential it was pasted", () => {
+    const secret = generateSecret();
+    const got = problems(sample(), base({
+      credentials: [
+        { identifier: secret, admin: "alice" },
+        { identifier: ` ${secret}`, admin: "alice" },
+        { name: secret, admin: "alice" },
+        { name: secret, admin: "alice" },
+        { name: ` ${secret}`, admin: "alice" },
+        { name: "c", admin: secret },
+        { name: "d", admin: "alice", roles: [secret] },
+      ],
+    }));
+    expect(got.map((l) => l.split(":")[0])).toEqual([
+      "credentials[0].identifier",
+      "credentials[1].identifier",
+      "credentials[2].name",
+      "credentials[3].name",
+      "credentials[3].name",
+      "credentials[4].name",
+      "credentials[5].admin",
+      "credentials[6].roles[0]",
+    ]);
+    expect(got[0]).toMatch(/identifier: looks like a secret \(apc_…\), not an identifier/);
+    expect(got[6]).toMatch(/admin: no admin \(a value that looks like a secret, apc_…, not shown\)/);
+    for (const line of got) expect(line).not.toContain(secret.slice(4, 20));
   });
 
   it("two entries matching one stored credential are an error", () => {

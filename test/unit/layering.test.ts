@@ -1,0 +1,49 @@
+// ARCHITECTURE.md's layering, checked on the source: src/store is the only file access. Outside it,
+// node:fs serves the standard streams only: ui/input.ts reads stdin (fd 0), ui/output.ts writes
+// stdout/stderr (fds 1 and 2). Core touches no fs at all.
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/cli.js";
+
+const SRC = join(ROOT, "src");
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
+}
+
+/** file (relative to src) -> what it imports from node:fs (names; "*" for a namespace or default import). */
+function fsImports(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const file of sources(SRC)) {
+    const text = readFileSync(file, "utf8");
+    const names: string[] = [];
+    for (const m of text.matchAll(/import\s+([^;]*?)\s+from\s+["'](?:node:)?fs(?:\/promises)?["']/g)) {
+      const clause = m[1]!;
+      const braces = /\{([^}]*)\}/.exec(clause);
+      if (braces) names.push(...braces[1]!.split(",").map((n) => n.trim().replace(/^type\s+/, "")).filter(Boolean));
+      // A default or namespace import (`import fs from`, `import * as fs from`) can reach everything.
+      if (clause.replace(/\{[^}]*\}/, "").replace(/,/g, "").trim() !== "") names.push("*");
+    }
+    if (/import\(\s*["'](?:node:)?fs/.test(text) || /require\(\s*["'](?:node:)?fs/.test(text)) names.push("*");
+    if (names.length) out.set(relative(SRC, file), names.sort());
+  }
+  return out;
+}
+
+describe("file access lives in src/store", () => {
+  it("outside src/store, node:fs is used only for stdin (ui/input.ts) and stdout/stderr (ui/output.ts)", () => {
+    const outside = [...fsImports()].filter(([file]) => !file.startsWith("store/"));
+    expect(Object.fromEntries(outside)).toEqual({
+      "ui/input.ts": ["readFileSync"],
+      "ui/output.ts": ["writeSync"],
+    });
+  });
+
+  it("ui/input.ts reads files only through store/files.ts (its readFileSync is stdin's fd 0)", () => {
+    const text = readFileSync(join(SRC, "ui", "input.ts"), "utf8");
+    expect([...text.matchAll(/readFileSync\(([^,)]*)/g)].map((m) => m[1])).toEqual(["0"]);
+  });
+});
