@@ -35,14 +35,16 @@ const lazyModules = {
  * nothing calls it (measured on `check` and a TAB press).
  * - child_process (with net, dgram and streams): commander requires it at load, only for stand-alone
  *   executable subcommands, which apicred has none of. Required from CommonJS, so a Proxy serves.
- * - crypto (~30 internal modules): needed only to verify a secret or key, or to write. Imported by
- *   name from ES modules, so it becomes an ES module whose functions load the real one when called
- *   (and whose objects, like webcrypto, forward to it). Classes are not supported: nothing uses them.
+ * - crypto (~30 internal modules) and tty (net and streams): needed only to generate a secret or
+ *   write, or to ask about a terminal. Imported by name from ES modules, so each becomes an ES module
+ *   whose functions load the real one when called (and whose objects, like webcrypto, forward to it).
+ *   Classes are not supported: nothing uses them.
  */
 const builtins = createRequire(import.meta.url);
-function lazyCrypto() {
-  const real = builtins("node:crypto");
-  const lines = ['let m; const load = () => (m ??= require("node:crypto"));'];
+/** An ES module standing in for a built-in: its functions load the real one when first called. */
+function lazyModule(name) {
+  const real = builtins(`node:${name}`);
+  const lines = [`let m; const load = () => (m ??= require("node:${name}"));`];
   for (const [key, value] of Object.entries(real)) {
     if (!/^[A-Za-z_$][\w$]*$/.test(key) || key === "default") continue;
     if (typeof value === "function") lines.push(`export function ${key}(...a) { return load().${key}(...a); }`);
@@ -55,7 +57,7 @@ function lazyCrypto() {
 const lazyBuiltins = {
   name: "lazy-builtins",
   setup(b) {
-    b.onResolve({ filter: /^(node:)?(child_process|crypto)$/ }, (args) =>
+    b.onResolve({ filter: /^(node:)?(child_process|crypto|tty)$/ }, (args) =>
       args.namespace === "lazy-builtin"
         ? { path: args.path, external: true } // the real module, required on first use
         : { path: args.path.replace(/^node:/, ""), namespace: "lazy-builtin" },
@@ -64,7 +66,7 @@ const lazyBuiltins = {
       contents: `let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require("node:child_process"))[k] });`,
       loader: "js",
     }));
-    b.onLoad({ filter: /^crypto$/, namespace: "lazy-builtin" }, () => ({ contents: lazyCrypto(), loader: "js" }));
+    b.onLoad({ filter: /^(crypto|tty)$/, namespace: "lazy-builtin" }, (args) => ({ contents: lazyModule(args.path), loader: "js" }));
   },
 };
 
@@ -129,7 +131,7 @@ const completion = await build({
 for (const file of completion.outputFiles) writeBundle(join("dist", basename(file.path)), file.contents);
 
 // Drop code caches of earlier builds (bin/apicred.js keys them by build id).
-for (const name of readdirSync("dist")) if (name.endsWith(".v8cache") && !keep.has(name)) unlinkSync(join("dist", name));
+for (const name of readdirSync("dist")) if (name.endsWith(".v8cache") && !keep.has(name.replace(".check.", "."))) unlinkSync(join("dist", name));
 
 /** Writes a bundle with its build id (a hash of its contents) on the first line, for the code cache. */
 function writeBundle(target, contents) {

@@ -1,9 +1,9 @@
 // Black-box: `apicred check` and `check --batch` against a real store.
-import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, Sandbox } from "../helpers/cli.js";
+import { BIN, ROOT, Sandbox } from "../helpers/cli.js";
 
 let sb: Sandbox;
 let id: string;
@@ -139,6 +139,28 @@ describe("check", () => {
     expect(batch.code).toBe(0);
     expect(batch.stdout).not.toContain(secret.slice(4, 20));
     expect(batch.stdout.split("\n")[1]).toContain("not JSON");
+  });
+
+  it("stays lean: no prompts, tables, crypto, streams or terminal modules are loaded on the check path", () => {
+    const recorder = join(sb.dir, "record-modules.cjs");
+    const out = join(sb.dir, "modules.json");
+    writeFileSync(
+      recorder,
+      `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(out)}, ` +
+        `JSON.stringify([...process.moduleLoadList, ...Object.keys(require.cache)])));`,
+    );
+    const r = spawnSync(process.execPath, ["-r", recorder, BIN, "check", "ci-deploy", "GetInvoices", "--ip", "203.0.113.7", "-q"], {
+      env: sb.env({ APICRED_SECRET: secret }),
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(0);
+    const loaded: string[] = JSON.parse(readFileSync(out, "utf8"));
+    for (const heavy of ["NativeModule crypto", "NativeModule net", "NativeModule tty", "NativeModule stream", "NativeModule child_process"]) {
+      expect(loaded, heavy).not.toContain(heavy);
+    }
+    // The main bundle runs through vm.Script (bin/apicred.js), so any dist/ module in require.cache is
+    // a lazy one (prompts, tables) that check should never need.
+    expect(loaded.filter((m) => m.startsWith(join(ROOT, "dist")))).toEqual([]);
   });
 
   it("a missing store is exit 5, never a denial", () => {
