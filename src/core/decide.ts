@@ -3,7 +3,7 @@
 // reported; the reason is the first step that fails, in the order of STEPS.
 import { allowlistStep, accessKeyStatus, type AccessKeyStatus } from "./access-key.js";
 import { buildCatalog, type Catalog, findAction } from "./catalog.js";
-import { CredentialIndex, findCredential, looksLikeSecret } from "./credentials.js";
+import { CredentialIndex, findCredential, isExpired, looksLikeSecret } from "./credentials.js";
 import { type GrantMatch, matchedGrants, type RoleIndex, roleIndex } from "./grants.js";
 import { compileMatcher, credentialIpStep, type IpMatcher, type ParsedAddress } from "./ip.js";
 import { verifySecret } from "./secrets.js";
@@ -149,7 +149,7 @@ export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
   // expiry: expired at the instant of expiresAt
   if (!cred) add("expiry", "skipped", NO_CREDENTIAL);
   else if (cred.expiresAt === null) add("expiry", "pass", "never expires");
-  else if (now >= Date.parse(cred.expiresAt)) add("expiry", "fail", `expired at ${cred.expiresAt}`);
+  else if (isExpired(cred, now)) add("expiry", "fail", `expired at ${cred.expiresAt}`);
   else add("expiry", "pass", () => `expires at ${cred.expiresAt}`);
 
   // ip_allowlist: the access key bypasses this step and only this one
