@@ -49,7 +49,6 @@ export const ARGUMENT_VALUES: Readonly<Record<string, readonly (ValueKind | null
   "credential edit": ["credential"],
   "credential rotate": ["credential"],
   "credential delete": ["credential"],
-  "credential revoke": ["credential"],
   "ip note": ["ip-entry", null],
   "ip remove": ["ip-entry"],
   "check": ["credential", "action"],

@@ -1,10 +1,9 @@
 // Black-box on a real pseudo-terminal (util-linux `script`): the prompts of role create/edit/delete
 // and credential create/delete, as a person at the keyboard sees them.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BIN, Sandbox } from "../helpers/cli.js";
 
-const hasScript = spawnSync("script", ["--version"]).status === 0;
 
 let sb: Sandbox;
 beforeEach(() => {
@@ -55,7 +54,7 @@ function onTty(args: string[], steps: [waitFor: string, keys: string][]): Promis
   });
 }
 
-describe.skipIf(!hasScript)("prompts on a terminal", () => {
+describe("prompts on a terminal", () => {
   it("role create without --allow opens the grant picker grouped by category", async () => {
     sb.ok(["init"]);
     const r = await onTty(["role", "create", "r"], [["Grants for role r", `${DOWN} ${DOWN} ${ENTER}`]]);
