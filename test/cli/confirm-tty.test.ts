@@ -1,11 +1,10 @@
 // Black-box on a real pseudo-terminal (util-linux `script`): the confirmations of `apply --prune` and
 // `access-key set --stdin`, which never prompts (stdin carries the key).
-import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BIN, Sandbox } from "../helpers/cli.js";
-
+import { Sandbox } from "../helpers/cli.js";
+import { onTty } from "../helpers/tty.js";
 
 let sb: Sandbox;
 beforeEach(() => {
@@ -13,44 +12,6 @@ beforeEach(() => {
 });
 afterEach(() => sb.cleanup());
 
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r/g, "");
-
-/**
- * Runs apicred on a pseudo-terminal; each step waits for `waitFor` on the screen, then types `keys`.
- * Rejects when it has not exited within `timeoutMs` (a command waiting on the terminal).
- */
-function onTty(args: string[], steps: [waitFor: string, keys: string][], timeoutMs = 10_000): Promise<{ code: number; screen: string }> {
-  const cmd = [process.execPath, BIN, ...args].map(quote).join(" ");
-  const child = spawn("script", ["-qfec", cmd, "/dev/null"], { env: sb.env({ TERM: "xterm" }) });
-  let screen = "";
-  let step = 0;
-  let sentAt = 0;
-  const pump = () => {
-    while (step < steps.length) {
-      const [waitFor, keys] = steps[step]!;
-      const at = plain(screen).indexOf(waitFor, sentAt);
-      if (at < 0) return;
-      sentAt = at + waitFor.length;
-      step++;
-      setTimeout(() => child.stdin.write(keys), 150);
-    }
-  };
-  child.stdout.on("data", (d) => {
-    screen += d;
-    pump();
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`still running after ${timeoutMs} ms (step ${step}); screen:\n${plain(screen)}`));
-    }, timeoutMs);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, screen: plain(screen) });
-    });
-  });
-}
 
 describe("apply --prune on a terminal", () => {
   function setup(): string {
@@ -73,7 +34,7 @@ describe("apply --prune on a terminal", () => {
   it("asks, naming what it removes; no keeps the store as it was", async () => {
     const desired = setup();
     const before = readFileSync(sb.store);
-    const r = await onTty(["apply", "--file", desired, "--prune"], [["does not list?", "n\r"]]);
+    const r = await onTty(sb, ["apply", "--file", desired, "--prune"], [["does not list?", "n\r"]]);
     expect(unwrapped(r.screen)).toContain(question(desired));
     expect(r.code).toBe(2);
     expect(r.screen).toContain("cancelled, nothing changed");
@@ -82,7 +43,7 @@ describe("apply --prune on a terminal", () => {
 
   it("yes applies the removals", async () => {
     const desired = setup();
-    const r = await onTty(["apply", "--file", desired, "--prune"], [["does not list?", "y\r"]]);
+    const r = await onTty(sb, ["apply", "--file", desired, "--prune"], [["does not list?", "y\r"]]);
     expect(unwrapped(r.screen)).toContain(question(desired));
     expect(r.code).toBe(0);
     expect(r.screen).toContain("applied: 0 created, 0 updated, 5 removed");
@@ -96,7 +57,7 @@ describe("access-key set --stdin on a terminal", () => {
   it("over an existing key without --yes: exit 2 at once naming --yes, before reading anything", async () => {
     sb.ok(["init"]);
     const first = sb.ok(["access-key", "set"]);
-    const r = await onTty(["access-key", "set", "--stdin"], [], 8_000);
+    const r = await onTty(sb, ["access-key", "set", "--stdin"], [], 8_000);
     expect(r.code).toBe(2);
     expect(r.screen).toMatch(/--yes required to replace the access key/);
     expect(r.screen).not.toContain("end with Ctrl-D");
@@ -106,7 +67,7 @@ describe("access-key set --stdin on a terminal", () => {
   it("with --yes: reads the typed key to Ctrl-D and sets it, with no prompt", async () => {
     sb.ok(["init"]);
     const first = sb.ok(["access-key", "set"]);
-    const r = await onTty(["access-key", "set", "--stdin", "--yes"], [["end with Ctrl-D", `${KEY}\r\x04`]]);
+    const r = await onTty(sb, ["access-key", "set", "--stdin", "--yes"], [["end with Ctrl-D", `${KEY}\r\x04`]]);
     expect(r.code).toBe(0);
     expect(r.screen).toMatch(/access key replaced \(fingerprint [0-9a-f]{8}\)/);
     expect(r.screen).not.toMatch(/Replace the access key/);

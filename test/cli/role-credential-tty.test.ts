@@ -1,9 +1,8 @@
 // Black-box on a real pseudo-terminal (util-linux `script`): the prompts of role create/edit/delete
 // and credential create/delete, as a person at the keyboard sees them.
-import { spawn } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BIN, Sandbox } from "../helpers/cli.js";
-
+import { Sandbox } from "../helpers/cli.js";
+import { DOWN, ENTER, onTty } from "../helpers/tty.js";
 
 let sb: Sandbox;
 beforeEach(() => {
@@ -11,53 +10,11 @@ beforeEach(() => {
 });
 afterEach(() => sb.cleanup());
 
-const DOWN = "\x1b[B";
-const ENTER = "\r";
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-// Strip ANSI escapes so the screen can be matched as text.
-const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
-
-/**
- * Runs apicred on a pseudo-terminal. Each step waits until the screen shows `waitFor`, then types
- * `keys`. Resolves with the exit code and everything the terminal showed.
- */
-function onTty(args: string[], steps: [waitFor: string, keys: string][]): Promise<{ code: number; screen: string }> {
-  const cmd = [process.execPath, BIN, ...args].map(quote).join(" ");
-  const child = spawn("script", ["-qfec", cmd, "/dev/null"], { env: sb.env({ TERM: "xterm" }) });
-  let screen = "";
-  let step = 0;
-  let sentAt = 0;
-  const pump = () => {
-    while (step < steps.length) {
-      const [waitFor, keys] = steps[step]!;
-      const at = plain(screen).indexOf(waitFor, sentAt);
-      if (at < 0) return;
-      sentAt = at + waitFor.length;
-      step++;
-      // Give the prompt a moment to attach its keypress listener after drawing.
-      setTimeout(() => child.stdin.write(keys), 150);
-    }
-  };
-  child.stdout.on("data", (d) => {
-    screen += d;
-    pump();
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`timed out at step ${step}; screen:\n${plain(screen)}`));
-    }, 15_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, screen: plain(screen) });
-    });
-  });
-}
 
 describe("prompts on a terminal", () => {
   it("role create without --allow opens the grant picker grouped by category", async () => {
     sb.ok(["init"]);
-    const r = await onTty(["role", "create", "r"], [["Grants for role r", `${DOWN} ${DOWN} ${ENTER}`]]);
+    const r = await onTty(sb, ["role", "create", "r"], [["Grants for role r", `${DOWN} ${DOWN} ${ENTER}`]]);
     expect(r.screen).toContain("── Everything ──");
     expect(r.screen).toContain("── Billing (24) ──");
     expect(r.screen).toContain("Billing:* (all Billing actions)");
@@ -68,14 +25,14 @@ describe("prompts on a terminal", () => {
 
   it("role create checks the name before opening the picker", async () => {
     sb.ok(["role", "create", "taken"]);
-    const r = await onTty(["role", "create", "TAKEN"], []);
+    const r = await onTty(sb, ["role", "create", "TAKEN"], []);
     expect(r.code).toBe(4);
     expect(r.screen).not.toContain("Grants for role");
   });
 
   it("role edit with no options opens the picker with the role's grants ticked", async () => {
     sb.ok(["role", "create", "r", "--allow", "*"]);
-    const r = await onTty(["role", "edit", "r"], [["Grants for role r", ` ${DOWN} ${ENTER}`]]);
+    const r = await onTty(sb, ["role", "edit", "r"], [["Grants for role r", ` ${DOWN} ${ENTER}`]]);
     expect(r.code).toBe(0);
     expect(r.screen).toMatch(/◉ \* \(every action/);
     expect(sb.ok(["role", "show", "r"]).grants).toEqual(["Addons:*"]);
@@ -83,11 +40,11 @@ describe("prompts on a terminal", () => {
 
   it("role delete asks first: no keeps it (exit 2), yes deletes it", async () => {
     sb.ok(["role", "create", "r"]);
-    const no = await onTty(["role", "delete", "r"], [["Delete role r?", `n${ENTER}`]]);
+    const no = await onTty(sb, ["role", "delete", "r"], [["Delete role r?", `n${ENTER}`]]);
     expect(no.code).toBe(2);
     expect(no.screen).toContain("cancelled, nothing changed");
     expect(sb.ok(["role", "list"])).toHaveLength(1);
-    const yes = await onTty(["role", "delete", "r"], [["Delete role r?", `y${ENTER}`]]);
+    const yes = await onTty(sb, ["role", "delete", "r"], [["Delete role r?", `y${ENTER}`]]);
     expect(yes.code).toBe(0);
     expect(sb.ok(["role", "list"])).toHaveLength(0);
   });
@@ -98,7 +55,7 @@ describe("prompts on a terminal", () => {
     sb.ok(["admin", "disable", "alice"]);
     sb.ok(["role", "create", "a-role", "--allow", "GetInvoices"]);
     sb.ok(["role", "create", "b-role"]);
-    const r = await onTty(
+    const r = await onTty(sb, 
       ["credential", "create", "--name", "picked"],
       [
         ["Admin the credential authenticates as", ENTER],
@@ -115,7 +72,7 @@ describe("prompts on a terminal", () => {
   it("credential delete asks first", async () => {
     sb.ok(["admin", "add", "alice"]);
     const c = sb.ok(["credential", "create", "--admin", "alice", "--name", "ci"]);
-    const r = await onTty(["credential", "revoke", "ci"], [[`Delete 1 credential (ci (${c.identifier}))?`, `y${ENTER}`]]);
+    const r = await onTty(sb, ["credential", "revoke", "ci"], [[`Delete 1 credential (ci (${c.identifier}))?`, `y${ENTER}`]]);
     expect(r.code).toBe(0);
     expect(sb.ok(["credential", "list"])).toEqual([]);
   });
