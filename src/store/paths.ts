@@ -15,3 +15,9 @@ export function auditPathFor(storePath: string): string {
   const base = basename(storePath, extname(storePath));
   return join(dirname(storePath), `${base}.audit.jsonl`);
 }
+
+/** Last-use times beside the store, written by `serve`: store.json -> store.usage.json */
+export function usagePathFor(storePath: string): string {
+  const base = basename(storePath, extname(storePath));
+  return join(dirname(storePath), `${base}.usage.json`);
+}
