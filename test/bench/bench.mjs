@@ -87,6 +87,12 @@ try {
     const m = median(times[j]);
     console.log(`${label.padEnd(44)} ${m.toFixed(1).padStart(7)} ms  ${(m / base).toFixed(2)}x`);
   });
+  // The start-up budget (README, "Performance"): a check on 1,000 credentials within 15 ms of bare node.
+  const budgetRow = commands.findIndex(([label]) => label === "check (1000 credentials)");
+  if (budgetRow > 0) {
+    const over = median(times[budgetRow]) - base;
+    console.log(`\nbudget: check (1000 credentials) <= node -e 0 + 15 ms: +${over.toFixed(1)} ms, ${over <= 15 ? "holds" : "BROKEN"}`);
+  }
 
   // Batch: BATCH requests against the 10,000-credential store (or the largest below it).
   const s = stores.find((x) => x.n === 10000) ?? stores[stores.length - 1];
