@@ -1,7 +1,6 @@
 // `apicred audit [--since WHEN]`: who changed what, from the append-only log beside the store.
 import type { Command } from "commander";
 import { parseSince } from "../core/durations.js";
-import { readAudit } from "../store/audit.js";
 import { act } from "../program.js";
 
 export function register(program: Command): void {
@@ -13,11 +12,14 @@ export function register(program: Command): void {
       act(async (ctx, opts: { since?: string }) => {
         ctx.read(); // a missing or broken store is reported as such, not as an empty log
         const since = opts.since === undefined ? undefined : parseSince(opts.since, new Date(), "--since").getTime();
-        const log = readAudit(ctx.store.auditPath);
+        const log = ctx.store.readAudit(); // without changes that never landed
         if (!log.exists) ctx.out.warn(`there is no audit log at ${ctx.store.auditPath}`);
         if (log.skipped.length > 0) {
           const lines = log.skipped.length > 5 ? `${log.skipped.slice(0, 5).join(", ")}, …` : log.skipped.join(", ");
           ctx.out.warn(`skipped ${log.skipped.length} unreadable line(s) of ${ctx.store.auditPath} (line ${lines})`);
+        }
+        if (log.unlanded > 0) {
+          ctx.out.warn(`left out ${log.unlanded} change(s) of ${ctx.store.auditPath} that never landed in the store (a writer died or failed)`);
         }
         const events = since === undefined ? log.events : log.events.filter((e) => Date.parse(e.time) >= since);
         await ctx.out.result(events, () =>

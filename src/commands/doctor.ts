@@ -1,7 +1,6 @@
 // `apicred doctor`: findings with a severity and a suggested fix. Exit 0 with no findings, 1 with.
 import type { Command } from "commander";
 import { diagnose, type Finding } from "../core/doctor.js";
-import { readAudit } from "../store/audit.js";
 import { act } from "../program.js";
 
 export function register(program: Command): void {
@@ -11,10 +10,11 @@ export function register(program: Command): void {
     .action(
       act(async (ctx) => {
         const doc = ctx.read();
-        const log = readAudit(ctx.store.auditPath);
+        const log = ctx.store.readAudit();
         const findings = diagnose(doc, {
           storePath: ctx.store.path,
           auditPath: ctx.store.auditPath,
+          leftoverTemps: ctx.store.leftoverTemps(),
           // Shown as findings here, so main.ts need not repeat them as warnings.
           storeWarnings: ctx.store.warnings.splice(0),
           auditLogExists: log.exists,

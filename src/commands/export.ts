@@ -126,6 +126,9 @@ export function register(program: Command): void {
         const doc = exportDoc(ctx.read());
         const text = `${JSON.stringify(doc, null, 2)}\n`;
         if (opts.file === undefined) return void ctx.out.writeSync(text);
+        // Only the store writes its own files: an export over one of them would destroy it.
+        const own = ctx.store.ownFile(opts.file);
+        if (own) throw new UsageError(`--file: ${opts.file} is ${own}; export to another file`, "invalid_input");
         writeExport(opts.file, text);
         const counts = {
           admins: doc.admins.length,

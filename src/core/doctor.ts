@@ -28,6 +28,8 @@ export interface DoctorFacts {
   auditLogExists: boolean;
   /** How many lines of the audit log are not a whole event (e.g. a crash mid-append). */
   auditSkippedLines?: number;
+  /** Temp files of store writes still on disk; `alive`: their writer's pid is running. */
+  leftoverTemps?: readonly { path: string; pid: number; alive: boolean }[];
   /** Milliseconds since the epoch. */
   now: number;
 }
@@ -102,10 +104,26 @@ export function diagnose(doc: StoreDoc, facts: DoctorFacts): Finding[] {
 
   // The files.
   for (const w of facts.storeWarnings) {
-    const readable = /readable by group or others/.test(w);
-    const chmod = /chmod 600 .*$/.exec(w)?.[0];
-    add("warning", readable ? "store_readable" : "store_warning", "store", w.replace(/; fix it with: chmod 600 .*$/, ""),
-      chmod ?? `chmod 600 ${facts.storePath}`);
+    const fix = /; fix it with: (.*)$/.exec(w)?.[1];
+    const [code, object] = w.startsWith("the folder ")
+      ? ["store_folder_writable", "store"]
+      : w.startsWith("the audit log ")
+        ? ["audit_log_readable", "audit-log"]
+        : /readable by group or others/.test(w)
+          ? ["store_readable", "store"]
+          : ["store_warning", "store"];
+    add("warning", code, object, w.replace(/; fix it with: .*$/, ""), fix ?? `chmod 600 ${facts.storePath}`);
+  }
+  for (const t of facts.leftoverTemps ?? []) {
+    if (t.alive) {
+      add("warning", "store_temp_file", "store",
+        `temp file ${t.path} belongs to pid ${t.pid}, which is running: a write in progress, or a killed writer's pid now used by another process`,
+        `if no apicred is running: rm ${t.path}`);
+    } else {
+      add("warning", "store_temp_file", "store",
+        `temp file ${t.path} was left by a writer that died (pid ${t.pid}); the next change removes it`,
+        `rm ${t.path}  (or make any change)`);
+    }
   }
   if (!facts.auditLogExists) {
     add("warning", "audit_log_missing", "audit-log", `the audit log ${facts.auditPath} is missing: the history of changes is gone`,

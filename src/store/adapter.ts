@@ -1,20 +1,23 @@
 // lowdb adapter of our own (lowdb's JSONFile has no lock, resets the mode to 0644 and turns into an
 // in-memory store under NODE_ENV=test). Reads validate; writes go through store/files.ts's atomic writer
-// (a unique 0600 temp file, fsynced, renamed over the store, the folder fsynced): a crash leaves old or
-// new, never half. A store that is a symlink stays one: the file it points to is replaced.
+// (a unique 0600 temp file written in full, fsynced, renamed over the store, the folder fsynced): a
+// crash or a full disk leaves old or new, never half. A store that is a symlink stays one: the file it
+// points to is replaced. The file also records the id of its last change (schema.ts HEAD_KEY), which
+// ties it to the audit log.
 import type { SyncAdapter } from "lowdb";
 import { StoreError } from "../core/errors.js";
 import type { StoreDoc } from "../core/types.js";
 import { readTextFile, writeFileAtomic } from "./files.js";
-import { validateStore } from "./schema.js";
+import { HEAD_KEY, takeHead, validateStore } from "./schema.js";
 
 /**
  * One top-level key per line and one array item per line: diffable and hand-editable, yet nearly as
  * small (and as fast to parse) as minified JSON, which matters for `check` on 100k credentials.
  */
-export function serialize(doc: StoreDoc): string {
+export function serialize(doc: StoreDoc, head?: string): string {
   const lines: string[] = [];
-  const entries = Object.entries(doc);
+  const entries: [string, unknown][] = Object.entries(doc);
+  if (head !== undefined) entries.push([HEAD_KEY, head]);
   entries.forEach(([key, value], i) => {
     const comma = i < entries.length - 1 ? "," : "";
     if (Array.isArray(value) && value.length > 0) {
@@ -32,6 +35,11 @@ export function serialize(doc: StoreDoc): string {
 
 /** Parses and validates a store's text (exit 5 with the file named when it is not a valid store). */
 export function parseStore(text: string, path: string): StoreDoc {
+  return parseStoreWithHead(text, path).doc;
+}
+
+/** parseStore, and the id of the store's last change (null when it records none). */
+export function parseStoreWithHead(text: string, path: string): { doc: StoreDoc; head: string | null } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -41,16 +49,26 @@ export function parseStore(text: string, path: string): StoreDoc {
       "store_corrupt",
     );
   }
-  return validateStore(parsed, path);
+  const head = takeHead(parsed, path);
+  return { doc: validateStore(parsed, path), head };
 }
 
 export class StoreFile implements SyncAdapter<StoreDoc> {
+  /** The id of the last change of the store as last read or written (null: none, or no store). */
+  head: string | null = null;
+
   constructor(readonly path: string) {}
 
   /** null when the file does not exist. */
   read(): StoreDoc | null {
     const text = this.readText();
-    return text === null ? null : parseStore(text, this.path);
+    if (text === null) {
+      this.head = null;
+      return null;
+    }
+    const { doc, head } = parseStoreWithHead(text, this.path);
+    this.head = head;
+    return doc;
   }
 
   /** The file's text, or null when it does not exist. */
@@ -64,11 +82,16 @@ export class StoreFile implements SyncAdapter<StoreDoc> {
     }
   }
 
-  write(doc: StoreDoc): void {
+  /** `head`: the id of the change this write lands (recorded in the file). */
+  write(doc: StoreDoc, head?: string): void {
     try {
-      writeFileAtomic(this.path, serialize(doc), 0o600);
+      writeFileAtomic(this.path, serialize(doc, head), 0o600);
     } catch (err) {
-      throw new StoreError(`cannot write store ${this.path}: ${(err as Error).message}`, "store_unwritable");
+      throw new StoreError(
+        `cannot write store ${this.path}: ${(err as Error).message}; the store is unchanged`,
+        "store_unwritable",
+      );
     }
+    if (head !== undefined) this.head = head;
   }
 }

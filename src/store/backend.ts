@@ -23,6 +23,10 @@ export interface AuditRead {
   skipped: number[];
   /** False when there is no log at all. */
   exists: boolean;
+  /** How many changes in the log never landed in the store (left out of `events`). */
+  unlanded: number;
+  /** E.g. the log is readable by group or others. */
+  warnings: string[];
 }
 
 /** The last use of one credential, recorded by decisions (never part of the configuration). */

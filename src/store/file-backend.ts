@@ -5,7 +5,6 @@
 import { watch as watchFolder } from "node:fs";
 import { basename, dirname } from "node:path";
 import type { Recorder, StoreDoc } from "../core/types.js";
-import { readAudit } from "./audit.js";
 import type { AuditRead, Backend, UpdateOptions, UsageMap } from "./backend.js";
 import { Store } from "./store.js";
 import { readUsageFile, recordUsageFile } from "./usage-file.js";
@@ -53,7 +52,7 @@ export class FileBackend implements Backend {
   }
 
   async readAudit(): Promise<AuditRead> {
-    return readAudit(this.store.auditPath);
+    return this.store.readAudit();
   }
 
   async readUsage(): Promise<UsageMap> {

@@ -49,8 +49,24 @@ function checkFields(file: string, where: string, value: unknown, shape: Record<
   }
 }
 
+/**
+ * The store file's one key outside the document: the id of its last change, which ties it to the
+ * audit log (store/audit.ts). Taken out of `value` (so no reader sees it in the document) and
+ * returned; null when the file records none (new, or written by an older apicred).
+ */
+export const HEAD_KEY = "lastChange";
+
+export function takeHead(value: unknown, file: string): string | null {
+  if (!isObject(value) || !(HEAD_KEY in value)) return null;
+  const head = value[HEAD_KEY];
+  if (typeof head !== "string" || !/^[0-9a-f]{16}$/.test(head)) fail(file, HEAD_KEY, "must be a change id (16 hex digits)");
+  delete value[HEAD_KEY];
+  return head;
+}
+
 export function validateStore(value: unknown, file: string): StoreDoc {
   if (!isObject(value)) fail(file, "the document", "must be a JSON object");
+  takeHead(value, file);
   const version = value.version;
   if (typeof version !== "number" || !Number.isInteger(version) || version < 1) {
     fail(file, "version", "must be a positive integer");
