@@ -67,7 +67,8 @@ describe("decide: the reason is the first failing step", () => {
     ["unknown credential", store(), { credential: "nope" }, "unknown_credential"],
     ["identifier is case-sensitive", store(), { credential: "a".repeat(32) }, "unknown_credential"],
     ["bad secret", store(), { secret: generateSecret() }, "bad_secret"],
-    ["malformed secret", store(), { secret: `${SECRET.slice(0, -1)}x` }, "bad_secret"],
+    // The last character changed (to one it cannot already be): the checksum no longer holds.
+    ["malformed secret", store(), { secret: `${SECRET.slice(0, -1)}${SECRET.endsWith("x") ? "y" : "x"}` }, "bad_secret"],
     ["good secret", store(), { secret: SECRET }, "allowed"],
     ["disabled admin", store({ disabled: true }), {}, "admin_disabled"],
     ["admin gone", store({ creds: [cred({ adminId: "ghost" })] }), {}, "admin_disabled"],
