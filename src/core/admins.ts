@@ -1,4 +1,5 @@
 // Admins: the users credentials authenticate as (SPEC.md rule 1).
+import { quote } from "./echo.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { newId } from "./ids.js";
 import { didYouMean } from "./suggest.js";
@@ -9,7 +10,7 @@ const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 export function validateUsername(username: string): string {
   if (!USERNAME.test(username)) {
     throw new UsageError(
-      `invalid admin username "${username}": use 1-64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit`,
+      `invalid admin username ${quote(username)}: use 1-64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit`,
       "invalid_input",
     );
   }
@@ -25,7 +26,7 @@ export function findAdmin(doc: StoreDoc, username: string): Admin | undefined {
 export function requireAdmin(doc: StoreDoc, username: string): Admin {
   const admin = findAdmin(doc, username);
   if (admin) return admin;
-  throw new NotFoundError(`no admin "${username}"${didYouMean(username, doc.admins.map((a) => a.username))}`);
+  throw new NotFoundError(`no admin ${quote(username)}${didYouMean(username, doc.admins.map((a) => a.username))}`);
 }
 
 export function credentialCount(doc: StoreDoc, admin: Admin): number {

@@ -1,6 +1,7 @@
 // The action catalog: the built-in WHMCS actions plus the store's custom ones. Lookups are
 // case-insensitive and always answer with the canonical spelling (SPEC.md rule 2).
 import { BUILTIN_CATEGORIES } from "./catalog-data.js";
+import { quote } from "./echo.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { didYouMean } from "./suggest.js";
 import type { CustomAction } from "./types.js";
@@ -60,7 +61,7 @@ export function findCategory(catalog: Catalog, input: string): string | undefine
 export function requireCategory(catalog: Catalog, input: string): string {
   const found = findCategory(catalog, input);
   if (found) return found;
-  throw new NotFoundError(`unknown category "${input}"${didYouMean(input, catalog.categories.values())}`);
+  throw new NotFoundError(`unknown category ${quote(input)}${didYouMean(input, catalog.categories.values())}`);
 }
 
 export function allActionNames(catalog: Catalog): string[] {
@@ -95,13 +96,13 @@ const CATEGORY_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
 export function newCustomAction(catalog: Catalog, name: string, category: string, now: string): CustomAction {
   if (!ACTION_NAME.test(name)) {
     throw new UsageError(
-      `invalid action name "${name}": use 1-64 letters, digits or _, starting with a letter (like GetInvoices)`,
+      `invalid action name ${quote(name)}: use 1-64 letters, digits or _, starting with a letter (like GetInvoices)`,
       "invalid_input",
     );
   }
   if (!CATEGORY_NAME.test(category)) {
     throw new UsageError(
-      `invalid category "${category}": use 1-40 letters, digits, _ or -, starting with a letter`,
+      `invalid category ${quote(category)}: use 1-40 letters, digits, _ or -, starting with a letter`,
       "invalid_input",
     );
   }
