@@ -1,5 +1,5 @@
 // Admins: the users credentials authenticate as (SPEC.md rule 1).
-import { quote } from "./echo.js";
+import { holdsSecret, MASKED_SECRET, quote } from "./echo.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { newId } from "./ids.js";
 import { didYouMean } from "./suggest.js";
@@ -8,6 +8,9 @@ import type { Admin, Recorder, StoreDoc } from "./types.js";
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 export function validateUsername(username: string): string {
+  if (holdsSecret(username)) {
+    throw new UsageError(`invalid admin username: it looks like a secret (${MASKED_SECRET}); a secret never belongs in a name`, "invalid_input");
+  }
   if (!USERNAME.test(username)) {
     throw new UsageError(
       `invalid admin username ${quote(username)}: use 1-64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit`,

@@ -1,7 +1,7 @@
 // The action catalog: the built-in WHMCS actions plus the store's custom ones. Lookups are
 // case-insensitive and always answer with the canonical spelling (SPEC.md rule 2).
 import { BUILTIN_CATEGORIES } from "./catalog-data.js";
-import { quote } from "./echo.js";
+import { holdsSecret, MASKED_SECRET, quote } from "./echo.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { didYouMean } from "./suggest.js";
 import type { CustomAction } from "./types.js";
@@ -94,6 +94,12 @@ const CATEGORY_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
  * takes the canonical spelling of an existing category, or becomes a new one.
  */
 export function newCustomAction(catalog: Catalog, name: string, category: string, now: string): CustomAction {
+  if (holdsSecret(name)) {
+    throw new UsageError(`invalid action name: it looks like a secret (${MASKED_SECRET}); a secret never belongs in a name`, "invalid_input");
+  }
+  if (holdsSecret(category)) {
+    throw new UsageError(`invalid category: it looks like a secret (${MASKED_SECRET}); a secret never belongs in a name`, "invalid_input");
+  }
   if (!ACTION_NAME.test(name)) {
     throw new UsageError(
       `invalid action name ${quote(name)}: use 1-64 letters, digits or _, starting with a letter (like GetInvoices)`,

@@ -2,7 +2,7 @@
 // and carries roles by internal id. Only the secret's hash is stored; `create` and `rotate` return the
 // secret to the caller, which prints it once. Nothing here records a secret or a hash in the audit log.
 import { requireAdmin } from "./admins.js";
-import { quote } from "./echo.js";
+import { holdsSecret, quote } from "./echo.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { coverageKey, parseIpOrCidr } from "./ip.js";
 import { NAME_PATTERN, requireRole, validateDescription } from "./roles.js";
@@ -20,8 +20,8 @@ export function looksLikeSecret(text: string): boolean {
 
 /** Credential names: like role names, and never shaped like an identifier (so a reference is unambiguous). */
 export function validateCredentialName(name: string): string {
-  if (looksLikeSecret(name)) {
-    throw new UsageError(`invalid credential name: names may not start with ${SECRET_PREFIX} (the secret prefix)`, "invalid_input");
+  if (looksLikeSecret(name) || holdsSecret(name)) {
+    throw new UsageError(`invalid credential name: names may not start with ${SECRET_PREFIX} (the secret prefix) or hold a secret`, "invalid_input");
   }
   if (!NAME_PATTERN.test(name)) {
     throw new UsageError(

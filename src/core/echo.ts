@@ -21,6 +21,11 @@ const UNSAFE_CHARS = new RegExp(UNSAFE_CHAR.source, "g");
 const SECRET_LIKE = /apc_[A-Za-z0-9]{16,}/;
 const SECRETS_LIKE = new RegExp(SECRET_LIKE.source, "g");
 
+/** Whether `text` holds something that looks like a secret: such text is never stored as a name. */
+export function holdsSecret(text: string): boolean {
+  return SECRET_LIKE.test(text);
+}
+
 /** What a masked secret is shown as. */
 export const MASKED_SECRET = "apc_…";
 
@@ -89,6 +94,6 @@ export function textProblem(text: string): string | undefined {
     const what = m[0] === "\n" || m[0] === "\r" || m[0] === "\u2028" || m[0] === "\u2029" ? "a line break" : "a control character";
     return `contains ${what} (${escapeChar(m[0])}) at character ${[...text.slice(0, m.index)].length + 1}; it must be one line of plain text`;
   }
-  if (SECRET_LIKE.test(text)) return `contains what looks like a secret (${MASKED_SECRET}); a secret never belongs here`;
+  if (holdsSecret(text)) return `contains what looks like a secret (${MASKED_SECRET}); a secret never belongs here`;
   return undefined;
 }

@@ -1,7 +1,7 @@
 // Roles (SPEC.md rules 3 and 4): named sets of grants, referenced by credentials through an internal
 // id, so renaming keeps the holders and a deleted-then-re-created role never gets them back.
 import type { Catalog } from "./catalog.js";
-import { quote, textProblem } from "./echo.js";
+import { holdsSecret, MASKED_SECRET, quote, textProblem } from "./echo.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { canonicalGrants, editGrants } from "./grants.js";
 import { newId } from "./ids.js";
@@ -13,6 +13,9 @@ export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const MAX_DESCRIPTION = 500;
 
 export function validateRoleName(name: string): string {
+  if (holdsSecret(name)) {
+    throw new UsageError(`invalid role name: it looks like a secret (${MASKED_SECRET}); a secret never belongs in a name`, "invalid_input");
+  }
   if (!NAME_PATTERN.test(name)) {
     throw new UsageError(
       `invalid role name ${quote(name)}: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
