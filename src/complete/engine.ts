@@ -142,9 +142,10 @@ export function complete(tree: CommandSpec, words: readonly string[], values: Va
 
 /** The wire format the shell scripts read: `value<TAB>description` lines, then `:files` or `:values`. */
 export function formatCompletion(completion: Completion): string {
-  // Menus show descriptions on the terminal: escaped like all output. A value that would need
-  // escaping (a control character, a secret) is not offered at all.
-  const clean = (s: string) => safe(s).trim();
+  // Menus show descriptions on the terminal: tabs and line breaks become spaces, anything else
+  // escaped like all output. A value that would need escaping (a control character, a secret) is not
+  // offered at all.
+  const clean = (s: string) => safe(s.replace(/[\t\r\n]+/g, " ")).trim();
   const lines: string[] = [];
   const seen = new Set<string>();
   for (const c of completion.candidates) {

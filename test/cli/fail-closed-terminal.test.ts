@@ -123,6 +123,15 @@ describe("raw control, C1 and bidi characters never reach the terminal", () => {
       expect(old.run(["credential", "show", "ci"]).stdout).toContain(`two\\nlines${OSC_SHOWN}`);
     });
 
+    it("shell completion menus show them escaped", () => {
+      for (const words of [["role", "show", ""], ["credential", "show", ""], ["ip", "note", ""]]) {
+        const r = old.run(["__complete", ...words]);
+        expect(r.code).toBe(0);
+        clean(r);
+        expect(r.stdout).toContain(OSC_SHOWN);
+      }
+    });
+
     it("a table on a terminal shows them escaped", async () => {
       const { code, screen } = await onTty(old, ["role", "list"], []);
       expect(code).toBe(0);
