@@ -1,9 +1,22 @@
 // The only place that turns an error into an exit code.
 import { CommanderError } from "commander";
+import { clip, safe } from "./core/echo.js";
 import { AppError } from "./core/errors.js";
 import { buildProgram, currentContext, takeExitCode } from "./program.js";
 import { makeChalk } from "./ui/color.js";
 import { Output } from "./ui/output.js";
+
+/**
+ * Commander's parse error in our words: the "did you mean" it puts on a line of its own joins the
+ * line (Output escapes every line break, so a line break in an argument can never fake a line), and
+ * the arguments it quotes are clipped.
+ */
+export function commanderMessage(message: string): string {
+  let text = message.replace(/^error: /, "");
+  const suggestion = /\n\(Did you mean ([^\n]*)\?\)$/.exec(text);
+  if (suggestion) text = `${text.slice(0, suggestion.index)} (did you mean ${suggestion[1]}?)`;
+  return `${text.replace(/'([^']*)'/g, (_, quoted: string) => `'${clip(quoted)}'`)} (see --help)`;
+}
 
 /** Commander's help and version are successes; every other parse error is a usage error (2). */
 function commanderExit(err: CommanderError): { code: number; print: boolean } {
@@ -24,10 +37,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     if (err instanceof CommanderError) {
       const { code: exit, print } = commanderExit(err);
       code = exit;
-      if (print) {
-        const message = err.message.replace(/^error: /, "");
-        out.error(new AppError(`${message} (see --help)`, 2, "usage_error"));
-      }
+      if (print) out.error(new AppError(commanderMessage(err.message), 2, "usage_error"));
     } else if (err instanceof AppError) {
       code = err.exitCode;
       out.error(err);
@@ -35,7 +45,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       // A bug, not a user error: say so, with the stack only when asked for.
       code = 70;
       out.error(new AppError(`internal error: ${(err as Error)?.message ?? String(err)}`, 70, "internal_error"));
-      if (process.env.APICRED_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
+      if (process.env.APICRED_DEBUG) process.stderr.write(`${String((err as Error)?.stack).split("\n").map((l) => safe(l)).join("\n")}\n`);
     }
   }
   const ctx = currentContext();

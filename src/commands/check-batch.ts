@@ -10,7 +10,7 @@ export async function runBatch(ctx: Context): Promise<number> {
   const snapshot = new Snapshot(ctx.read(), { index: true });
   for await (const block of stdinBlocks()) {
     const answers = answerBlock(snapshot, { ...block, now: Date.now() });
-    if (answers !== "") ctx.out.writeSync(answers);
+    if (answers !== "") ctx.out.writeJson(answers);
   }
   return 0;
 }

@@ -30,6 +30,7 @@ function statusText(ctx: Context, v: CredentialView): string {
 /** The secret on stdout (the only place it is ever printed), the warning on stderr. */
 async function printWithSecret(ctx: Context, view: CredentialView, secret: string, summary: string): Promise<void> {
   const { identifier, ...rest } = view;
+  ctx.out.reveal(secret); // printed this once; any other apc_… is masked
   await ctx.out.result({ identifier, secret, ...rest }, () => {
     ctx.out.info(summary);
     ctx.out.line(`identifier  ${view.identifier}`);

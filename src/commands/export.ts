@@ -44,20 +44,21 @@ function summary(plan: Plan, dryRun: boolean): string {
 
 async function printPlan(ctx: Context, plan: Plan, created: CreatedCredential[], dryRun: boolean, source: string): Promise<void> {
   const changed = plan.changes.length > 0;
+  for (const n of created) ctx.out.reveal(n.secret); // printed this once; any other apc_… is masked
   await ctx.out.result(
     { dryRun, file: source, changed, summary: plan.counts, changes: plan.changes, created, warnings: plan.warnings },
     async () => {
       const c = ctx.out.c;
       const colour = { create: c.green, update: c.yellow, remove: c.red };
       if (dryRun) ctx.out.line(c.bold(`DRY RUN: nothing is written; apply --file ${source} would make these changes:`));
-      if (changed) ctx.out.writeSync(`${plan.changes.map((ch) => colour[ch.op](changeLine(ch))).join("\n")}\n`);
+      ctx.out.lines(plan.changes.map((ch) => colour[ch.op](changeLine(ch))));
       ctx.out.line(c.bold(summary(plan, dryRun)));
       if (created.length > 0) {
         ctx.out.line();
         ctx.out.line(`new credential secrets (shown only this once):`);
         const rows = created.map((n) => [n.name ?? "", n.identifier, n.secret]);
         if (rows.length <= 200) await ctx.out.table(["name", "identifier", "secret"], rows);
-        else ctx.out.writeSync(`${rows.map((r) => r.join("\t")).join("\n")}\n`);
+        else ctx.out.rows(rows);
       }
       for (const w of plan.warnings) ctx.out.warn(w);
     },
@@ -125,7 +126,7 @@ export function register(program: Command): void {
       act(async (ctx, opts: { file?: string }) => {
         const doc = exportDoc(ctx.read());
         const text = `${JSON.stringify(doc, null, 2)}\n`;
-        if (opts.file === undefined) return void ctx.out.writeSync(text);
+        if (opts.file === undefined) return void ctx.out.writeJson(text);
         // Only the store writes its own files: an export over one of them would destroy it.
         const own = ctx.store.ownFile(opts.file);
         if (own) throw new UsageError(`--file: ${opts.file} is ${own}; export to another file`, "invalid_input");

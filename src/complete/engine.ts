@@ -1,6 +1,7 @@
 // The completion engine: given the described command tree and the words typed after `apicred` (the
 // last one being the word under the cursor, possibly empty), lists the candidates. Pure: store data
 // comes through `values`, which is only called when a value of some kind is wanted.
+import { safe } from "../core/echo.js";
 import type { CommandSpec, OptionSpec } from "./tree.js";
 import type { ValueKind } from "./values.js";
 
@@ -141,11 +142,14 @@ export function complete(tree: CommandSpec, words: readonly string[], values: Va
 
 /** The wire format the shell scripts read: `value<TAB>description` lines, then `:files` or `:values`. */
 export function formatCompletion(completion: Completion): string {
-  const clean = (s: string) => s.replace(/[\t\r\n]+/g, " ").trim();
+  // Menus show descriptions on the terminal: tabs and line breaks become spaces, anything else
+  // escaped like all output. A value that would need escaping (a control character, a secret) is not
+  // offered at all.
+  const clean = (s: string) => safe(s.replace(/[\t\r\n]+/g, " ")).trim();
   const lines: string[] = [];
   const seen = new Set<string>();
   for (const c of completion.candidates) {
-    if (/[\t\r\n]/.test(c.value) || c.value === "" || seen.has(c.value)) continue;
+    if (c.value === "" || safe(c.value) !== c.value || seen.has(c.value)) continue;
     seen.add(c.value);
     lines.push(c.description ? `${c.value}\t${clean(c.description)}` : c.value);
   }

@@ -1,4 +1,5 @@
 // Admins: the users credentials authenticate as (SPEC.md rule 1).
+import { holdsSecret, MASKED_SECRET, quote } from "./echo.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { newId } from "./ids.js";
 import { didYouMean } from "./suggest.js";
@@ -7,9 +8,12 @@ import type { Admin, Recorder, StoreDoc } from "./types.js";
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 export function validateUsername(username: string): string {
+  if (holdsSecret(username)) {
+    throw new UsageError(`invalid admin username: it looks like a secret (${MASKED_SECRET}); a secret never belongs in a name`, "invalid_input");
+  }
   if (!USERNAME.test(username)) {
     throw new UsageError(
-      `invalid admin username "${username}": use 1-64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit`,
+      `invalid admin username ${quote(username)}: use 1-64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit`,
       "invalid_input",
     );
   }
@@ -25,7 +29,7 @@ export function findAdmin(doc: StoreDoc, username: string): Admin | undefined {
 export function requireAdmin(doc: StoreDoc, username: string): Admin {
   const admin = findAdmin(doc, username);
   if (admin) return admin;
-  throw new NotFoundError(`no admin "${username}"${didYouMean(username, doc.admins.map((a) => a.username))}`);
+  throw new NotFoundError(`no admin ${quote(username)}${didYouMean(username, doc.admins.map((a) => a.username))}`);
 }
 
 export function credentialCount(doc: StoreDoc, admin: Admin): number {

@@ -1,5 +1,6 @@
 // The global IP allowlist (SPEC.md rule 7): WHMCS's "API IP Access Restriction" list. An empty list
 // denies every IP (WHMCS ships with API access closed) unless the access key is presented.
+import { textProblem } from "./echo.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { canonicalIp, compileMatcher, coverageKey, parseIpOrCidr, type IpMatcher, type ParsedIp } from "./ip.js";
 import type { IpEntry, Recorder, StoreDoc } from "./types.js";
@@ -21,7 +22,9 @@ export function validateNote(note: string): string {
   if (note.length > MAX_NOTE_LENGTH) {
     throw new UsageError(`the note is ${note.length} characters long; at most ${MAX_NOTE_LENGTH} are allowed`, "invalid_input");
   }
-  if (/[\u0000-\u001f\u007f]/.test(note)) throw new UsageError("the note must be one line without control characters", "invalid_input");
+  // Shown in tables, on terminals and in CI logs: no control, C1 or bidi characters, no line breaks.
+  const problem = textProblem(note);
+  if (problem) throw new UsageError(`the note ${problem}`, "invalid_input");
   return note;
 }
 

@@ -1,6 +1,7 @@
 // The action catalog: the built-in WHMCS actions plus the store's custom ones. Lookups are
 // case-insensitive and always answer with the canonical spelling (SPEC.md rule 2).
 import { BUILTIN_CATEGORIES } from "./catalog-data.js";
+import { holdsSecret, MASKED_SECRET, quote } from "./echo.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { didYouMean } from "./suggest.js";
 import type { CustomAction } from "./types.js";
@@ -60,7 +61,7 @@ export function findCategory(catalog: Catalog, input: string): string | undefine
 export function requireCategory(catalog: Catalog, input: string): string {
   const found = findCategory(catalog, input);
   if (found) return found;
-  throw new NotFoundError(`unknown category "${input}"${didYouMean(input, catalog.categories.values())}`);
+  throw new NotFoundError(`unknown category ${quote(input)}${didYouMean(input, catalog.categories.values())}`);
 }
 
 export function allActionNames(catalog: Catalog): string[] {
@@ -93,15 +94,21 @@ const CATEGORY_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
  * takes the canonical spelling of an existing category, or becomes a new one.
  */
 export function newCustomAction(catalog: Catalog, name: string, category: string, now: string): CustomAction {
+  if (holdsSecret(name)) {
+    throw new UsageError(`invalid action name: it looks like a secret (${MASKED_SECRET}); a secret never belongs in a name`, "invalid_input");
+  }
+  if (holdsSecret(category)) {
+    throw new UsageError(`invalid category: it looks like a secret (${MASKED_SECRET}); a secret never belongs in a name`, "invalid_input");
+  }
   if (!ACTION_NAME.test(name)) {
     throw new UsageError(
-      `invalid action name "${name}": use 1-64 letters, digits or _, starting with a letter (like GetInvoices)`,
+      `invalid action name ${quote(name)}: use 1-64 letters, digits or _, starting with a letter (like GetInvoices)`,
       "invalid_input",
     );
   }
   if (!CATEGORY_NAME.test(category)) {
     throw new UsageError(
-      `invalid category "${category}": use 1-40 letters, digits, _ or -, starting with a letter`,
+      `invalid category ${quote(category)}: use 1-40 letters, digits, _ or -, starting with a letter`,
       "invalid_input",
     );
   }

@@ -2,6 +2,7 @@
 // and carries roles by internal id. Only the secret's hash is stored; `create` and `rotate` return the
 // secret to the caller, which prints it once. Nothing here records a secret or a hash in the audit log.
 import { requireAdmin } from "./admins.js";
+import { holdsSecret, quote } from "./echo.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { coverageKey, parseIpOrCidr } from "./ip.js";
 import { NAME_PATTERN, requireRole, validateDescription } from "./roles.js";
@@ -19,18 +20,18 @@ export function looksLikeSecret(text: string): boolean {
 
 /** Credential names: like role names, and never shaped like an identifier (so a reference is unambiguous). */
 export function validateCredentialName(name: string): string {
-  if (looksLikeSecret(name)) {
-    throw new UsageError(`invalid credential name: names may not start with ${SECRET_PREFIX} (the secret prefix)`, "invalid_input");
+  if (looksLikeSecret(name) || holdsSecret(name)) {
+    throw new UsageError(`invalid credential name: names may not start with ${SECRET_PREFIX} (the secret prefix) or hold a secret`, "invalid_input");
   }
   if (!NAME_PATTERN.test(name)) {
     throw new UsageError(
-      `invalid credential name "${name}": use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+      `invalid credential name ${quote(name)}: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
       "invalid_input",
     );
   }
   if (isIdentifier(name)) {
     throw new UsageError(
-      `invalid credential name "${name}": 32 letters and digits look like an identifier; use a shorter name or add a "-"`,
+      `invalid credential name ${quote(name)}: 32 letters and digits look like an identifier; use a shorter name or add a "-"`,
       "invalid_input",
     );
   }
@@ -76,7 +77,7 @@ export function resolveCredential(doc: StoreDoc, ref: string): Credential {
     throw new NotFoundError("no credential matches: that looks like a secret (apc_…); pass the identifier or the name");
   }
   const names = doc.credentials.flatMap((c) => (c.name === null ? [] : [c.name]));
-  throw new NotFoundError(`no credential "${ref}"${didYouMean(ref, names)}`);
+  throw new NotFoundError(`no credential ${quote(ref)}${didYouMean(ref, names)}`);
 }
 
 /** A short human label: the name, else the identifier. */

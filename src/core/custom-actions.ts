@@ -1,5 +1,6 @@
 // Custom catalog actions kept in the store (SPEC.md rule 2).
 import { buildCatalog, findAction, newCustomAction } from "./catalog.js";
+import { quote } from "./echo.js";
 import { NotFoundError, UsageError } from "./errors.js";
 import { didYouMean } from "./suggest.js";
 import type { CustomAction, Recorder, StoreDoc } from "./types.js";
@@ -22,7 +23,7 @@ export function removeCustomAction(doc: StoreDoc, name: string, record: Recorder
   }
   const index = found ? doc.actions.findIndex((a) => a.name === found.name) : -1;
   if (index < 0) {
-    throw new NotFoundError(`no custom action "${name}"${didYouMean(name, doc.actions.map((a) => a.name))}`);
+    throw new NotFoundError(`no custom action ${quote(name)}${didYouMean(name, doc.actions.map((a) => a.name))}`);
   }
   const [removed] = doc.actions.splice(index, 1);
   record(`action:${removed!.name}`, { removed: true });

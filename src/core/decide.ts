@@ -4,6 +4,7 @@
 import { allowlistStep, accessKeyStatus, type AccessKeyStatus } from "./access-key.js";
 import { buildCatalog, type Catalog, findAction } from "./catalog.js";
 import { CredentialIndex, findCredential, isExpired, looksLikeSecret } from "./credentials.js";
+import { quote } from "./echo.js";
 import { type GrantMatch, matchedGrants, type RoleIndex, roleIndex } from "./grants.js";
 import { compileMatcher, credentialIpStep, type IpMatcher, type ParsedAddress } from "./ip.js";
 import { verifySecret } from "./secrets.js";
@@ -126,7 +127,7 @@ export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
   // credential
   if (cred) add("credential", "pass", () => `credential ${cred.name ?? cred.identifier}`);
   else if (looksLikeSecret(request.credential)) add("credential", "fail", "no credential: that looks like a secret (apc_…), not an identifier or name");
-  else add("credential", "fail", `no credential with identifier or name "${request.credential}"`);
+  else add("credential", "fail", `no credential with identifier or name ${quote(request.credential)}`);
 
   // secret: only when one is given; a malformed one is refused by its checksum, without a hash lookup
   if (request.secret === undefined) add("secret", "skipped", "no secret given");
@@ -167,7 +168,7 @@ export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
   // action
   const action = findAction(snapshot.catalog, request.action);
   if (action) add("action", "pass", () => `${action.name} (${action.category}${action.custom ? ", custom" : ""})`);
-  else add("action", "fail", `${request.action} is not in the action catalog`);
+  else add("action", "fail", `${quote(request.action)} is not in the action catalog`);
 
   // roles: ids of deleted roles are dropped on delete; count only roles that exist
   let roleCount = 0;

@@ -1,6 +1,7 @@
 // Durations (`90d`, `12h`, `2w`, `1w2d`) and points in time (`WHEN`: an ISO-8601 date/time or a
 // duration from now). Shared by `credential create --expires`, `rotate --grace`, `list --expiring`
 // and `audit --since`. Every bad value is a UsageError (exit 2) that names the flag when given one.
+import { quote } from "./echo.js";
 import { UsageError } from "./errors.js";
 
 const UNIT_MS: Record<string, number> = {
@@ -40,7 +41,7 @@ export function parseDuration(text: string, flag?: string): number {
   const t = text.trim().toLowerCase();
   if (!DURATION.test(t)) {
     throw new UsageError(
-      `${label(flag)}invalid duration "${text}": use a number and a unit s, m, h, d, w or y, e.g. 90d, 12h, 2w, 1d12h`,
+      `${label(flag)}invalid duration ${quote(text)}: use a number and a unit s, m, h, d, w or y, e.g. 90d, 12h, 2w, 1d12h`,
       "invalid_input",
     );
   }
@@ -48,7 +49,7 @@ export function parseDuration(text: string, flag?: string): number {
   for (const [, n, unit] of t.matchAll(PART)) {
     ms += Number(n) * UNIT_MS[unit!]!;
     if (!(ms <= MAX_DURATION_MS)) {
-      throw new UsageError(`${label(flag)}duration "${text}" is too long (at most 1000 years)`, "invalid_input");
+      throw new UsageError(`${label(flag)}duration ${quote(text)} is too long (at most 1000 years)`, "invalid_input");
     }
   }
   return ms;
@@ -67,7 +68,7 @@ export function parseDateTime(text: string, flag?: string): Date {
   const m = ISO.exec(t);
   const bad = (why: string): never => {
     throw new UsageError(
-      `${label(flag)}invalid date/time "${text}": ${why} (use e.g. 2026-01-31, 2026-01-31T18:00Z or a duration like 90d)`,
+      `${label(flag)}invalid date/time ${quote(text)}: ${why} (use e.g. 2026-01-31, 2026-01-31T18:00Z or a duration like 90d)`,
       "invalid_input",
     );
   };
@@ -102,7 +103,7 @@ export function parseWhen(text: string, now: Date, flag?: string): Date {
   const when = isDuration(text) ? new Date(now.getTime() + parseDuration(text, flag)) : parseDateTime(text, flag);
   if (when.getTime() <= now.getTime()) {
     throw new UsageError(
-      `${label(flag)}${when.toISOString()} ("${text}") is not in the future; give a later date/time or a duration like 90d`,
+      `${label(flag)}${when.toISOString()} (${quote(text)}) is not in the future; give a later date/time or a duration like 90d`,
       "invalid_input",
     );
   }

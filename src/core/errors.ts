@@ -1,19 +1,28 @@
 // One error class per exit code (SPEC.md "Exit codes"). Only src/main.ts turns them into exit codes.
 export class AppError extends Error {
+  /** The first line of the message, without `details`. */
+  readonly headline: string;
+
   constructor(
-    message: string,
+    headline: string,
     readonly exitCode: number,
     readonly code: string,
+    /**
+     * Further lines (e.g. every problem of an apply file), kept apart so the printer escapes each one:
+     * a line break inside a quoted value must never start a line of its own.
+     */
+    readonly details: readonly string[] = [],
   ) {
-    super(message);
+    super(details.length ? `${headline}\n  ${details.join("\n  ")}` : headline);
     this.name = new.target.name;
+    this.headline = headline;
   }
 }
 
 /** Exit 2: bad flag, bad value, missing value without a TTY. */
 export class UsageError extends AppError {
-  constructor(message: string, code = "usage_error") {
-    super(message, 2, code);
+  constructor(message: string, code = "usage_error", details: readonly string[] = []) {
+    super(message, 2, code, details);
   }
 }
 

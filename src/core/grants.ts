@@ -3,6 +3,7 @@
 // usage error (exit 2) that names it and suggests the nearest match. The matchers are pure and cheap:
 // the `check` decision engine calls them for every decision.
 import { allActionNames, type Catalog, type CatalogAction, findAction, findCategory } from "./catalog.js";
+import { quote } from "./echo.js";
 import { UsageError } from "./errors.js";
 import { nearest } from "./suggest.js";
 import type { Role } from "./types.js";
@@ -13,7 +14,7 @@ const WILDCARD_SUFFIX = ":*";
 function unknown(what: string, input: string, suggestion: string | undefined): never {
   const hint = suggestion ? ` (did you mean ${suggestion}?)` : "";
   throw new UsageError(
-    `unknown ${what} "${input}" in grant${hint}; see \`apicred action list\` and \`apicred action categories\``,
+    `unknown ${what} ${quote(input)} in grant${hint}; see \`apicred action list\` and \`apicred action categories\``,
     "invalid_grant",
   );
 }

@@ -8,6 +8,7 @@
 // Model: an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) IS the IPv4 address a.b.c.d for matching, and
 // an entry inside ::ffff:0:0/96 (prefix >= 96) IS the IPv4 range it maps. Every other IPv6 entry only
 // ever matches non-mapped IPv6 addresses, so `::/0` never matches an IPv4 client.
+import { quote } from "./echo.js";
 import { UsageError } from "./errors.js";
 
 /** A single address, ready for matching. */
@@ -43,8 +44,7 @@ type Words = [number, number, number, number];
 const MAX_INPUT = 100;
 
 function invalid(text: string, why: string, what = "IP address or CIDR range"): never {
-  const shown = text.length > MAX_INPUT ? `${JSON.stringify(text.slice(0, MAX_INPUT))}…` : JSON.stringify(text);
-  throw new UsageError(`invalid ${what} ${shown}: ${why}`, "invalid_input");
+  throw new UsageError(`invalid ${what} ${quote(text)}: ${why}`, "invalid_input");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -61,9 +61,9 @@ function parseV4(s: string): number | string {
   let value = 0;
   for (const part of parts) {
     if (part === "") return "an IPv4 address has an empty number between dots";
-    if (!/^[0-9]+$/.test(part)) return `"${part}" is not a decimal number from 0 to 255`;
+    if (!/^[0-9]+$/.test(part)) return `${quote(part)} is not a decimal number from 0 to 255`;
     if (part.length > 1 && part[0] === "0") {
-      return `"${part}" has a leading zero (ambiguous: some systems read it as octal); write each number without leading zeros`;
+      return `${quote(part)} has a leading zero (ambiguous: some systems read it as octal); write each number without leading zeros`;
     }
     if (part.length > 3 || Number(part) > 255) return `${part} is out of range (each number is 0 to 255)`;
     value = value * 256 + Number(part);
@@ -97,7 +97,7 @@ function parseV6(s: string): Words | string {
         } else if (g === "") {
           return "an IPv6 address has an empty group (a stray colon)";
         } else if (g.length > 4) {
-          return `group "${g}" has more than 4 hex digits`;
+          return `group ${quote(g)} has more than 4 hex digits`;
         } else {
           out.push(parseInt(g, 16));
         }
@@ -286,8 +286,8 @@ function parseNetwork(text: string, normalize: boolean): Network {
   if (slash >= 0) {
     const p = text.slice(slash + 1);
     if (p === "") invalid(text, "the prefix length after the / is missing", what);
-    if (!/^[0-9]+$/.test(p)) invalid(text, `prefix length "${p}" is not a number`, what);
-    if (p.length > 1 && p[0] === "0") invalid(text, `prefix length "${p}" has a leading zero`, what);
+    if (!/^[0-9]+$/.test(p)) invalid(text, `prefix length ${quote(p)} is not a number`, what);
+    if (p.length > 1 && p[0] === "0") invalid(text, `prefix length ${quote(p)} has a leading zero`, what);
     prefix = Number(p);
     if (prefix > max) invalid(text, `prefix length /${p} is out of range for IPv${raw.family} (0 to ${max})`, what);
   }

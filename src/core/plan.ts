@@ -23,6 +23,7 @@ import {
 } from "./credentials.js";
 import { addCustomAction, removeCustomAction } from "./custom-actions.js";
 import { parseDateTime } from "./durations.js";
+import { quote } from "./echo.js";
 import { AppError, UsageError } from "./errors.js";
 import { canonicalGrant, compareGrants, grantInCatalog } from "./grants.js";
 import { coverageKey, parseIpOrCidr } from "./ip.js";
@@ -315,7 +316,7 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  * a CI log or an error report.
  */
 function quoted(value: string): string {
-  return looksLikeSecret(value.trimStart()) ? "(a value that looks like a secret, apc_…, not shown)" : `"${value}"`;
+  return looksLikeSecret(value.trimStart()) ? "(a value that looks like a secret, apc_…, not shown)" : quote(value);
 }
 
 function label(c: { name: string | null; identifier: string | null }): string {
@@ -371,7 +372,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
       const key = username.toLowerCase();
       const seen = firstPath.get(key);
       if (seen) {
-        p.add(`${path}.username`, `"${username}" is listed twice (also at ${seen}; usernames ignore case)`);
+        p.add(`${path}.username`, `${quote(username)} is listed twice (also at ${seen}; usernames ignore case)`);
         continue;
       }
       firstPath.set(key, path);
@@ -399,7 +400,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
       if (name === undefined || category === undefined) continue;
       const key = name.toLowerCase();
       const seen = listed.get(key);
-      if (seen) p.add(`${path}.name`, `"${name}" is listed twice (also at ${seen.path}; action names ignore case)`);
+      if (seen) p.add(`${path}.name`, `${quote(name)} is listed twice (also at ${seen.path}; action names ignore case)`);
       else if (isBuiltinAction(name)) p.add(`${path}.name`, `${name} is a built-in WHMCS action; list only custom actions here`);
       else listed.set(key, { name, category, path });
     }
@@ -454,7 +455,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
       const key = name.toLowerCase();
       const seen = firstPath.get(key);
       if (seen) {
-        p.add(`${path}.name`, `"${name}" is listed twice (also at ${seen}; role names ignore case)`);
+        p.add(`${path}.name`, `${quote(name)} is listed twice (also at ${seen}; role names ignore case)`);
         continue;
       }
       firstPath.set(key, path);
@@ -742,12 +743,9 @@ const MAX_LISTED_PROBLEMS = 200;
 
 function invalidDocument(problems: readonly string[], source: string | undefined): UsageError {
   const shown = problems.slice(0, MAX_LISTED_PROBLEMS);
-  const more = problems.length > shown.length ? `\n  … and ${problems.length - shown.length} more` : "";
+  if (problems.length > shown.length) shown.push(`… and ${problems.length - shown.length} more`);
   const what = source ? `${source}` : "the document";
-  return new UsageError(
-    `${what} has ${problems.length} error${problems.length === 1 ? "" : "s"}; nothing was changed:\n  ${shown.join("\n  ")}${more}`,
-    "invalid_document",
-  );
+  return new UsageError(`${what} has ${problems.length} error${problems.length === 1 ? "" : "s"}; nothing was changed:`, "invalid_document", shown);
 }
 
 // ---------------------------------------------------------------------------------------------

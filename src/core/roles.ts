@@ -1,6 +1,7 @@
 // Roles (SPEC.md rules 3 and 4): named sets of grants, referenced by credentials through an internal
 // id, so renaming keeps the holders and a deleted-then-re-created role never gets them back.
 import type { Catalog } from "./catalog.js";
+import { holdsSecret, MASKED_SECRET, quote, textProblem } from "./echo.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { canonicalGrants, editGrants } from "./grants.js";
 import { newId } from "./ids.js";
@@ -12,9 +13,12 @@ export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const MAX_DESCRIPTION = 500;
 
 export function validateRoleName(name: string): string {
+  if (holdsSecret(name)) {
+    throw new UsageError(`invalid role name: it looks like a secret (${MASKED_SECRET}); a secret never belongs in a name`, "invalid_input");
+  }
   if (!NAME_PATTERN.test(name)) {
     throw new UsageError(
-      `invalid role name "${name}": use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+      `invalid role name ${quote(name)}: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
       "invalid_input",
     );
   }
@@ -25,9 +29,9 @@ export function validateDescription(text: string): string {
   if (text.length > MAX_DESCRIPTION) {
     throw new UsageError(`description too long (${text.length} characters; at most ${MAX_DESCRIPTION})`, "invalid_input");
   }
-  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text)) {
-    throw new UsageError("description contains control characters", "invalid_input");
-  }
+  // Shown in tables, on terminals and in CI logs: no control, C1 or bidi characters, no line breaks.
+  const problem = textProblem(text);
+  if (problem) throw new UsageError(`the description ${problem}`, "invalid_input");
   return text;
 }
 
@@ -40,7 +44,7 @@ export function findRole(doc: StoreDoc, name: string): Role | undefined {
 export function requireRole(doc: StoreDoc, name: string): Role {
   const role = findRole(doc, name);
   if (role) return role;
-  throw new NotFoundError(`no role "${name}"${didYouMean(name, doc.roles.map((r) => r.name))}`);
+  throw new NotFoundError(`no role ${quote(name)}${didYouMean(name, doc.roles.map((r) => r.name))}`);
 }
 
 /** How many credentials hold the role. */

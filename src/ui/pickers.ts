@@ -2,6 +2,7 @@
 // on their own and through @inquirer/testing); the prompt library is loaded only when one is shown.
 import type { Catalog } from "../core/catalog.js";
 import { listActions } from "../core/catalog.js";
+import { safe } from "../core/echo.js";
 import { EVERYTHING, compareGrants, grantInCatalog } from "../core/grants.js";
 import type { StoreDoc } from "../core/types.js";
 import { asked, promptContext, prompts } from "./prompts.js";
@@ -88,15 +89,27 @@ export function rolePickerItems(doc: StoreDoc, current: readonly string[] = []):
 
 type SeparatorClass = new (text?: string) => unknown;
 
+/**
+ * A choice as the prompt shows it: what is displayed escaped and masked as all output is (the store
+ * may hold anything); the value stays as it is.
+ */
+export function shownChoice<V>(choice: PickerChoice<V>): PickerChoice<V> {
+  const out: PickerChoice<V> = { ...choice, name: safe(choice.name) };
+  if (choice.short !== undefined) out.short = safe(choice.short);
+  if (choice.description !== undefined) out.description = safe(choice.description);
+  if (typeof choice.disabled === "string") out.disabled = safe(choice.disabled);
+  return out;
+}
+
 /** Picker items as inquirer choices (headings become Separators). */
 export function toChoices<V>(items: readonly PickerItem<V>[], Separator: SeparatorClass): unknown[] {
-  return items.map((item) => (isHeading(item) ? new Separator(`── ${item.heading} ──`) : item));
+  return items.map((item) => (isHeading(item) ? new Separator(`── ${safe(item.heading)} ──`) : shownChoice(item)));
 }
 
 /** The checkbox config of the grant picker (exported so tests can render it with @inquirer/testing). */
 export function grantPickerConfig(catalog: Catalog, current: readonly string[], message: string, Separator: SeparatorClass) {
   return {
-    message,
+    message: safe(message),
     choices: toChoices(grantPickerItems(catalog, current), Separator) as never,
     pageSize: 20,
     loop: false,
@@ -112,14 +125,14 @@ export async function pickGrants(catalog: Catalog, current: readonly string[], m
 
 export async function pickAdmin(doc: StoreDoc): Promise<string> {
   const p = await prompts();
-  return asked(p.select<string>({ message: "Admin the credential authenticates as", choices: adminPickerItems(doc) }, promptContext));
+  return asked(p.select<string>({ message: "Admin the credential authenticates as", choices: adminPickerItems(doc).map(shownChoice) }, promptContext));
 }
 
 export async function pickRoles(doc: StoreDoc, current: readonly string[] = []): Promise<string[]> {
   const p = await prompts();
   return asked(
     p.checkbox<string>(
-      { message: "Roles (space to toggle, enter to confirm)", choices: rolePickerItems(doc, current), pageSize: 15, loop: false },
+      { message: "Roles (space to toggle, enter to confirm)", choices: rolePickerItems(doc, current).map(shownChoice), pageSize: 15, loop: false },
       promptContext,
     ),
   );

@@ -1,5 +1,6 @@
 // Prompts, rendered on stderr so stdout stays for results. Callers check ctx.interactive first:
 // inquirer left alone hangs on an open silent stdin and exits 0 on a closed one.
+import { safe } from "../core/echo.js";
 import { UsageError } from "../core/errors.js";
 
 type Impl = typeof import("./prompts-impl.js");
@@ -34,5 +35,6 @@ export async function asked<T>(run: Promise<T>): Promise<T> {
 
 export async function confirm(message: string, defaultValue = false): Promise<boolean> {
   const p = await prompts();
-  return asked(p.confirm({ message, default: defaultValue }, promptContext));
+  // The question may name stored data: shown escaped, like all output.
+  return asked(p.confirm({ message: safe(message), default: defaultValue }, promptContext));
 }
