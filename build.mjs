@@ -16,6 +16,8 @@ const completionScripts = Object.fromEntries(
     readFileSync(new URL(`./completions/${file}`, import.meta.url), "utf8"),
   ]),
 );
+/** The JSON Schema of the export/apply document (shipped as schema/), for `apicred export --schema`. */
+const applySchema = readFileSync(new URL("./schema/apply.schema.json", import.meta.url), "utf8");
 const lazy = { "./prompts-impl.js": "./prompts.cjs", "./table-impl.js": "./table.cjs" };
 
 /** Keeps the lazy modules out of the main bundle: they are required from their own files at run time. */
@@ -99,7 +101,11 @@ const common = {
   define: { APICRED_VERSION: JSON.stringify(pkg.version) },
 };
 
-const mainDefine = { ...common.define, APICRED_COMPLETION_SCRIPTS: JSON.stringify(completionScripts) };
+const mainDefine = {
+  ...common.define,
+  APICRED_COMPLETION_SCRIPTS: JSON.stringify(completionScripts),
+  APICRED_APPLY_SCHEMA: JSON.stringify(applySchema),
+};
 const results = await Promise.all([
   build({ ...common, define: mainDefine, entryPoints: { apicred: "src/main.ts" }, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] }),
   build({ ...common, entryPoints: { prompts: "src/ui/prompts-impl.ts", table: "src/ui/table-impl.ts" } }),

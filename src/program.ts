@@ -101,6 +101,7 @@ export function buildProgram(argv?: readonly string[]): Command {
     .version(APICRED_VERSION, "-V, --version")
     .addOption(new Option("--store <path>", "the store file (default: $APICRED_STORE, else ~/.config/apicred/store.json)"))
     .option("--json", "print one JSON document on stdout (errors as JSON on stderr)")
+    .option("--field <name>", "print only this field of the result, raw (e.g. --field secret); of a list, that field of each item")
     .option("--no-color", "no colour (also NO_COLOR)")
     .option("-y, --yes", "assume yes to confirmations")
     .option("--no-input", "never prompt (implied when stdin is not a terminal or CI is set)")
