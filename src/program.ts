@@ -13,6 +13,7 @@ import { register as registerExport } from "./commands/export.js";
 import { register as registerInit } from "./commands/init.js";
 import { register as registerRole } from "./commands/role.js";
 import { register as registerIp } from "./commands/ip.js";
+import { configureHelp, register as registerHelp } from "./help/help.js";
 import { Context, type GlobalOptions } from "./context.js";
 
 declare const APICRED_VERSION: string;
@@ -77,6 +78,7 @@ export const NOUNS: readonly (readonly [names: readonly string[], register: (pro
   [["audit"], registerAudit],
   [["doctor"], registerDoctor],
   [["completion", "__complete"], registerCompletion],
+  [["help"], (program) => registerHelp(program, () => buildProgram())],
 ];
 
 /** The command word of an argv (after node and the script), skipping global options and --store's value. */
@@ -108,7 +110,8 @@ export function buildProgram(argv?: readonly string[]): Command {
     .exitOverride()
     .configureOutput({ outputError: () => {} }) // main.ts prints errors in our format
     .showSuggestionAfterError(true)
-    .helpCommand(false);
+    .helpCommand(false); // `apicred help <command…>` is ours (help/help.ts): commander's goes one level deep
+  configureHelp(program);
 
   const word = argv ? commandWord(argv.slice(2)) : undefined;
   const only = NOUNS.filter(([names]) => word !== undefined && names.includes(word));
