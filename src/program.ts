@@ -53,11 +53,17 @@ export function act<A extends unknown[]>(handler: (ctx: Context, ...args: A) => 
   };
 }
 
-/** Collects a repeatable option (`--allow A --allow B`, or `--allow A,B`). */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  const parts = value.split(",").map((v) => v.trim()).filter((v) => v !== "");
-  return [...(previous ?? []), ...parts];
-}
+/**
+ * Collects a repeatable option (`--allow A --allow B`, or `--allow A,B`). Marked `commaSeparated`
+ * so shell completion (complete/tree.ts) completes the item after the last comma.
+ */
+export const collect = Object.assign(
+  function collect(value: string, previous: string[] | undefined): string[] {
+    const parts = value.split(",").map((v) => v.trim()).filter((v) => v !== "");
+    return [...(previous ?? []), ...parts];
+  },
+  { commaSeparated: true as const },
+);
 
 /**
  * Every noun: the top-level command names (and aliases) a module registers, and its register
