@@ -114,7 +114,6 @@ const results = await Promise.all([
 ]);
 mkdirSync("dist", { recursive: true });
 const [treeDump] = results.pop().outputFiles;
-const keep = new Set();
 for (const file of results.flatMap((r) => r.outputFiles)) writeBundle(join("dist", basename(file.path)), file.contents);
 
 // Shell completion answers from dist/complete.cjs, a small bundle that holds the command tree as
@@ -136,14 +135,14 @@ const completion = await build({
 });
 for (const file of completion.outputFiles) writeBundle(join("dist", basename(file.path)), file.contents);
 
-// Drop code caches of earlier builds (bin/apicred.js keys them by build id).
-for (const name of readdirSync("dist")) if (name.endsWith(".v8cache") && !keep.has(name.replace(".check.", "."))) unlinkSync(join("dist", name));
+// Code caches live in the user's cache folder (bin/apicred.js); drop any an older version left in
+// dist/, so neither an install nor a tarball ever carries one.
+for (const name of readdirSync("dist")) if (name.endsWith(".v8cache")) unlinkSync(join("dist", name));
 
 /** Writes a bundle with its build id (a hash of its contents) on the first line, for the code cache. */
 function writeBundle(target, contents) {
   const text = Buffer.from(contents).toString("utf8");
   const id = createHash("sha256").update(text).digest("hex").slice(0, 16);
-  keep.add(`.${basename(target)}.${id}.v8cache`);
   writeAtomically(target, `// build ${id}\n${text}`);
 }
 
