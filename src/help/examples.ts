@@ -79,7 +79,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
 
   check: [
     "apicred check ci-deploy GetInvoices --ip 203.0.113.7",
-    "APICRED_SECRET=apc_… apicred check ci-deploy GetInvoices --explain",
+    "apicred check ci-deploy GetInvoices --secret-file - --explain < secret.txt",
     "apicred check ci-deploy GetInvoices --ip 203.0.113.7 --secret-file secret.txt -q && echo allowed",
     "apicred check --batch < requests.jsonl",
   ],
