@@ -478,18 +478,21 @@ describe("zsh", () => {
   it("completes live values, quoted for the line, and catalog names in any case", () => {
     expect(values("apicred role show ")).toEqual(["billing-read", "ops\\ team", "billing-write"]);
     expect(values("apicred admin disable ")).toEqual(["alice"]);
-    expect(values("apicred admin enable ")).toEqual(["bob"]);
     expect(values("apicred check ci-deploy getinvoices")).toEqual(["GetInvoices"]);
     expect(values("apicred role create x --allow Billing:")).toEqual(["Billing:\\*"]);
     expect(values("apicred action list --cu")).toEqual(["--custom"]);
   });
 
-  it("completes the item after the last comma (the list stays on the line), and offers nothing twice", () => {
+  it("completes the item after the last comma (the list stays on the line)", () => {
     // (the capture prints each match after what the shell keeps, IPREFIX)
     expect(values("apicred role create x --allow GetClients,Bil")).toEqual(["GetClients,Billing:\\*"]);
     expect(values("apicred role create x --allow=GetClients,getclientsdo")).toEqual(["--allow=GetClients,GetClientsDomains"]);
     expect(values("apicred credential create --role billing-read,")).toEqual(["billing-read,ops\\ team", "billing-read,billing-write"]);
+  });
+
+  it("offers no entry already on the line, and only the admins the verb can change", () => {
     expect(values("apicred ip remove 203.0.113.7 ")).toEqual(["10.0.0.0/8"]);
+    expect(values("apicred admin enable ")).toEqual(["bob"]);
   });
 
   it("completes file names where a file is expected", () => {
