@@ -16,6 +16,8 @@ const completionScripts = Object.fromEntries(
     readFileSync(new URL(`./completions/${file}`, import.meta.url), "utf8"),
   ]),
 );
+/** The JSON Schema of the export/apply document (shipped as schema/), for `apicred export --schema`. */
+const applySchema = readFileSync(new URL("./schema/apply.schema.json", import.meta.url), "utf8");
 const lazy = { "./prompts-impl.js": "./prompts.cjs", "./table-impl.js": "./table.cjs" };
 
 /** Keeps the lazy modules out of the main bundle: they are required from their own files at run time. */
@@ -99,7 +101,11 @@ const common = {
   define: { APICRED_VERSION: JSON.stringify(pkg.version) },
 };
 
-const mainDefine = { ...common.define, APICRED_COMPLETION_SCRIPTS: JSON.stringify(completionScripts) };
+const mainDefine = {
+  ...common.define,
+  APICRED_COMPLETION_SCRIPTS: JSON.stringify(completionScripts),
+  APICRED_APPLY_SCHEMA: JSON.stringify(applySchema),
+};
 const results = await Promise.all([
   build({ ...common, define: mainDefine, entryPoints: { apicred: "src/main.ts" }, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] }),
   build({ ...common, entryPoints: { prompts: "src/ui/prompts-impl.ts", table: "src/ui/table-impl.ts" } }),
@@ -108,7 +114,6 @@ const results = await Promise.all([
 ]);
 mkdirSync("dist", { recursive: true });
 const [treeDump] = results.pop().outputFiles;
-const keep = new Set();
 for (const file of results.flatMap((r) => r.outputFiles)) writeBundle(join("dist", basename(file.path)), file.contents);
 
 // Shell completion answers from dist/complete.cjs, a small bundle that holds the command tree as
@@ -130,14 +135,14 @@ const completion = await build({
 });
 for (const file of completion.outputFiles) writeBundle(join("dist", basename(file.path)), file.contents);
 
-// Drop code caches of earlier builds (bin/apicred.js keys them by build id).
-for (const name of readdirSync("dist")) if (name.endsWith(".v8cache") && !keep.has(name.replace(".check.", "."))) unlinkSync(join("dist", name));
+// Code caches live in the user's cache folder (bin/apicred.js); drop any an older version left in
+// dist/, so neither an install nor a tarball ever carries one.
+for (const name of readdirSync("dist")) if (name.endsWith(".v8cache")) unlinkSync(join("dist", name));
 
 /** Writes a bundle with its build id (a hash of its contents) on the first line, for the code cache. */
 function writeBundle(target, contents) {
   const text = Buffer.from(contents).toString("utf8");
   const id = createHash("sha256").update(text).digest("hex").slice(0, 16);
-  keep.add(`.${basename(target)}.${id}.v8cache`);
   writeAtomically(target, `// build ${id}\n${text}`);
 }
 

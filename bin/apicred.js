@@ -3,13 +3,23 @@
 // - CommonJS on purpose: an ESM entry costs ~8 ms more start-up on Node 20, and start-up is most of
 //   what `check` and a TAB press cost.
 // - V8 code cache: compiling the 300 KB bundle is the largest part of that start-up, so the compiled
-//   code is kept beside it, keyed by the bundle's build id (V8 itself only checks the source length).
-//   Written once, at the exit of the first run that lacks it; if dist/ is read-only, there is none.
+//   code is kept, keyed by the bundle's build id (V8 itself only checks the source length), in the
+//   user's cache folder: $XDG_CACHE_HOME/apicred, else ~/.cache/apicred. Never inside the package:
+//   an install is read-only to its users and a published tarball must not carry one. Written once,
+//   at the exit of the first run that lacks it; when that folder cannot be written, there is none.
 "use strict";
-const { readFileSync, renameSync, writeFileSync } = require("node:fs");
+const { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require("node:fs");
 const Module = require("node:module");
-const { dirname, join } = require("node:path");
+const { dirname, isAbsolute, join } = require("node:path");
 const { Script } = require("node:vm");
+
+/** $XDG_CACHE_HOME/apicred (the XDG spec ignores a relative one), else ~/.cache/apicred. */
+function cacheDir() {
+  const xdg = process.env.XDG_CACHE_HOME;
+  if (xdg && isAbsolute(xdg)) return join(xdg, "apicred");
+  const home = process.env.HOME;
+  return home && isAbsolute(home) ? join(home, ".cache", "apicred") : undefined;
+}
 
 function loadBundle(name) {
   const file = join(__dirname, "..", "dist", name);
@@ -18,7 +28,8 @@ function loadBundle(name) {
   // `check` keeps its own cache: the code cache holds the functions the run that wrote it compiled,
   // and `check` is the run that must start fastest.
   const flavour = process.argv.includes("check") ? ".check" : "";
-  const cacheFile = id && join(dirname(file), `.${name}.${id}${flavour}.v8cache`);
+  const dir = id && cacheDir();
+  const cacheFile = dir && join(dir, `${name}.${id}${flavour}.v8cache`);
   let cachedData;
   try {
     if (cacheFile) cachedData = readFileSync(cacheFile);
@@ -29,11 +40,18 @@ function loadBundle(name) {
   if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
     process.once("exit", () => {
       try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
         const temp = `${cacheFile}.${process.pid}.tmp`;
-        writeFileSync(temp, script.createCachedData());
+        writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
         renameSync(temp, cacheFile);
+        // The caches of earlier builds of this bundle are of no more use.
+        for (const old of readdirSync(dir)) {
+          if (old.startsWith(`${name}.`) && old.endsWith(`${flavour}.v8cache`) && old !== `${name}.${id}${flavour}.v8cache`) {
+            if (flavour || !old.endsWith(".check.v8cache")) unlinkSync(join(dir, old));
+          }
+        }
       } catch {
-        // a read-only install: run without the cache
+        // no writable cache folder: run without the cache
       }
     });
   }

@@ -63,20 +63,26 @@ _apicred() {
     local directive=${lines[count - 1]}
     unset 'lines[count-1]'
 
-    # The part of the word readline replaces: after the last = or : (when they break words).
-    local trim=""
-    if [[ $COMP_WORDBREAKS == *=* && $COMP_WORDBREAKS == *:* && $cur == *[=:]* ]]; then
-        trim=${cur%"${cur##*[=:]}"}
+    # Readline replaces only the part of the word after the last = or : (when they break words),
+    # so that part is cut from each candidate. By length, ignoring case: catalog names match in any
+    # case, so `billing:` is answered with `Billing:*`, of which readline must get `*` alone.
+    local trim="" typed=${args[${#args[@]} - 1]}
+    if [[ $COMP_WORDBREAKS == *=* && $COMP_WORDBREAKS == *:* && $typed == *[=:]* ]]; then
+        trim=${typed%"${typed##*[=:]}"}
     fi
 
     COMPREPLY=()
-    local line value
+    local line value head
     for line in "${lines[@]}"; do
         value=${line%%$'\t'*}
+        if [[ -n $trim ]]; then
+            head=${value:0:${#trim}}
+            [[ ${head,,} == "${trim,,}" ]] && value=${value:${#trim}}
+        fi
         if [[ -z $quote ]]; then
             printf -v value '%q' "$value"
+            value=${value//\\,/,} # a comma needs no quoting: keep `a,b` lists readable
         fi
-        [[ -n $trim ]] && value=${value#"$trim"}
         COMPREPLY+=("$value")
     done
 

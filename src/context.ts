@@ -4,12 +4,15 @@ import type { Recorder, StoreDoc } from "./core/types.js";
 import { resolveStorePath } from "./store/paths.js";
 import { Store } from "./store/store.js";
 import { colorLevel, makeChalk } from "./ui/color.js";
+import { FieldOutput } from "./ui/field.js";
 import { Output } from "./ui/output.js";
 import { confirm } from "./ui/prompts.js";
 
 export interface GlobalOptions {
   store?: string;
   json?: boolean;
+  /** --field NAME: print that field of the result, raw. */
+  field?: string;
   color: boolean;
   yes?: boolean;
   input: boolean;
@@ -26,7 +29,9 @@ export class Context {
     readonly command: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.out = new Output(Boolean(options.json), () => makeChalk(colorLevel(options.color, process.stdout, env)));
+    const colours = () => makeChalk(colorLevel(options.color, process.stdout, env));
+    this.out =
+      options.field === undefined ? new Output(Boolean(options.json), colours) : new FieldOutput(options.field, Boolean(options.json), colours);
     const lockTimeout = Number(env.APICRED_LOCK_TIMEOUT_MS);
     this.store = new Store(resolveStorePath(options.store, env), lockTimeout > 0 ? lockTimeout : undefined);
   }

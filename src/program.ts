@@ -13,6 +13,7 @@ import { register as registerExport } from "./commands/export.js";
 import { register as registerInit } from "./commands/init.js";
 import { register as registerRole } from "./commands/role.js";
 import { register as registerIp } from "./commands/ip.js";
+import { configureHelp, register as registerHelp } from "./help/help.js";
 import { Context, type GlobalOptions } from "./context.js";
 
 declare const APICRED_VERSION: string;
@@ -52,11 +53,17 @@ export function act<A extends unknown[]>(handler: (ctx: Context, ...args: A) => 
   };
 }
 
-/** Collects a repeatable option (`--allow A --allow B`, or `--allow A,B`). */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  const parts = value.split(",").map((v) => v.trim()).filter((v) => v !== "");
-  return [...(previous ?? []), ...parts];
-}
+/**
+ * Collects a repeatable option (`--allow A --allow B`, or `--allow A,B`). Marked `commaSeparated`
+ * so shell completion (complete/tree.ts) completes the item after the last comma.
+ */
+export const collect = Object.assign(
+  function collect(value: string, previous: string[] | undefined): string[] {
+    const parts = value.split(",").map((v) => v.trim()).filter((v) => v !== "");
+    return [...(previous ?? []), ...parts];
+  },
+  { commaSeparated: true as const },
+);
 
 /**
  * Every noun: the top-level command names (and aliases) a module registers, and its register
@@ -77,6 +84,7 @@ export const NOUNS: readonly (readonly [names: readonly string[], register: (pro
   [["audit"], registerAudit],
   [["doctor"], registerDoctor],
   [["completion", "__complete"], registerCompletion],
+  [["help"], (program) => registerHelp(program, () => buildProgram())],
 ];
 
 /** The command word of an argv (after node and the script), skipping global options and --store's value. */
@@ -101,13 +109,15 @@ export function buildProgram(argv?: readonly string[]): Command {
     .version(APICRED_VERSION, "-V, --version")
     .addOption(new Option("--store <path>", "the store file (default: $APICRED_STORE, else ~/.config/apicred/store.json)"))
     .option("--json", "print one JSON document on stdout (errors as JSON on stderr)")
+    .option("--field <name>", "print only this field of the result, raw (e.g. --field secret); of a list, that field of each item")
     .option("--no-color", "no colour (also NO_COLOR)")
     .option("-y, --yes", "assume yes to confirmations")
     .option("--no-input", "never prompt (implied when stdin is not a terminal or CI is set)")
     .exitOverride()
     .configureOutput({ outputError: () => {} }) // main.ts prints errors in our format
     .showSuggestionAfterError(true)
-    .helpCommand(false);
+    .helpCommand(false); // `apicred help <command…>` is ours (help/help.ts): commander's goes one level deep
+  configureHelp(program);
 
   const word = argv ? commandWord(argv.slice(2)) : undefined;
   const only = NOUNS.filter(([names]) => word !== undefined && names.includes(word));

@@ -11,6 +11,16 @@ import { writeFileAtomic } from "../store/files.js";
 import { readJsonFile } from "../ui/input.js";
 import { progressLine } from "../ui/progress.js";
 
+/**
+ * `apply --dry-run --exit-code` when the store does not match the document: 1, the code apicred's
+ * question-answering commands use for "no" (check: denied, ip test: no match), as `git diff
+ * --exit-code` does. Errors stay 2-5, so CI tells drift (1) from a bad file (2) or store (5).
+ */
+export const EXIT_CHANGES_PENDING = 1;
+
+/** schema/apply.schema.json, embedded at build time (build.mjs). */
+declare const APICRED_APPLY_SCHEMA: string;
+
 const SIGN = { create: "+", update: "~", remove: "-" } as const;
 
 function show(value: unknown, field: string): string {
@@ -122,8 +132,13 @@ export function register(program: Command): void {
     .command("export")
     .description("print the desired-state document (admins, custom actions, roles, credentials, allowlist): never a secret")
     .option("--file <path>", "write it to this file (atomically) instead of stdout")
+    .option("--schema", "print the JSON Schema of the document instead (also in the package: schema/apply.schema.json)")
     .action(
-      act(async (ctx, opts: { file?: string }) => {
+      act(async (ctx, opts: { file?: string; schema?: boolean }) => {
+        if (opts.schema) {
+          if (opts.file !== undefined) throw new UsageError("--schema prints to stdout; it takes no --file (redirect it: > apicred.schema.json)");
+          return void ctx.out.writeSync(APICRED_APPLY_SCHEMA);
+        }
         const doc = exportDoc(ctx.read());
         const text = `${JSON.stringify(doc, null, 2)}\n`;
         if (opts.file === undefined) return void ctx.out.writeJson(text);
@@ -153,14 +168,17 @@ export function register(program: Command): void {
     .requiredOption("--file <path>", "the desired-state document (- for stdin)")
     .option("--dry-run", "print the plan and write nothing")
     .option("--prune", "also remove what the document's sections do not list (asks first; --yes when not interactive)")
+    .option("--exit-code", `with --dry-run: exit ${EXIT_CHANGES_PENDING} when there are changes to make, 0 when the store already matches (for CI drift checks)`)
     .action(
-      act(async (ctx, opts: { file: string; dryRun?: boolean; prune?: boolean }) => {
+      act(async (ctx, opts: { file: string; dryRun?: boolean; prune?: boolean; exitCode?: boolean }) => {
+        if (opts.exitCode && !opts.dryRun) throw new UsageError("--exit-code works only with --dry-run (apply --dry-run --exit-code)");
         const input = readJsonFile("--file", opts.file);
         const source = opts.file === "-" ? "stdin" : opts.file;
         const options = { prune: Boolean(opts.prune), source };
         if (opts.dryRun) {
           const plan = planApply(ctx.store.readOrEmpty(), input, options, Date.now());
-          return printPlan(ctx, plan, [], true, source);
+          await printPlan(ctx, plan, [], true, source);
+          return opts.exitCode && plan.changes.length > 0 ? EXIT_CHANGES_PENDING : 0;
         }
         // --prune deletes (admins with their credentials, roles, credentials, allowlist entries): a
         // destructive step that needs --yes, or a confirmation on a terminal, naming what goes.

@@ -39,6 +39,10 @@ export function valuesFromDoc(kind: ValueKind, doc: StoreDoc): Candidate[] {
       return doc.roles.map((r) => ({ value: r.name, description: join(r.description, `${r.grants.length} grant${r.grants.length === 1 ? "" : "s"}`) }));
     case "admin":
       return doc.admins.map((a) => ({ value: a.username, description: a.disabled ? "admin (disabled)" : "admin" }));
+    case "admin-enabled":
+      return valuesFromDoc("admin", { ...doc, admins: doc.admins.filter((a) => !a.disabled) });
+    case "admin-disabled":
+      return valuesFromDoc("admin", { ...doc, admins: doc.admins.filter((a) => a.disabled) });
     case "credential": {
       const admins = new Map(doc.admins.map((a) => [a.id, a.username]));
       const out: Candidate[] = [];

@@ -24,6 +24,11 @@ export type ValueSource = (kind: ValueKind, store: string | undefined) => Candid
 /** Kinds whose values match case-insensitively (the catalog does: `getclients` = `GetClients`). */
 const CASE_INSENSITIVE = new Set<ValueKind>(["action", "custom-action", "grant", "category"]);
 
+/** The same value for the kind: catalog names ignore case, the rest is exact. */
+function same(a: string, b: string, caseInsensitive: boolean): boolean {
+  return caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b;
+}
+
 interface Frame {
   spec: CommandSpec;
   /** Options of this command and of its ancestors (which commander accepts at any depth). */
@@ -47,6 +52,8 @@ export function complete(tree: CommandSpec, words: readonly string[], values: Va
   let variadic: OptionSpec | undefined; // a variadic option still taking values
   let afterDashDash = false;
   let store: string | undefined;
+  /** The positional words given to the current command so far (a variadic argument offers no repeat). */
+  let given: string[] = [];
 
   for (const word of typed.slice(0, -1)) {
     if (pending) {
@@ -81,14 +88,29 @@ export function complete(tree: CommandSpec, words: readonly string[], values: Va
       const inherited = frame.options.filter((o) => !o.flags.some((f) => own.has(f) || f === "--version"));
       frame = { spec: sub, options: [...sub.options, ...inherited] };
       positional = 0;
+      given = [];
       continue;
     }
     positional++;
+    given.push(word);
   }
 
   const result: Completion = { candidates: [], files: false };
   if (store !== undefined) result.store = store;
-  const valuesOf = (spec: { kind?: ValueKind; choices?: string[] }, prefix: string, into = ""): void => {
+  /**
+   * The values of an option or argument that start with `prefix`, each prefixed with `into`. A
+   * comma-separated list (`--allow GetClients,Bil`) completes its last item, keeping the items
+   * before it and offering none of them again; `taken` are values already on the line.
+   */
+  const valuesOf = (spec: { kind?: ValueKind; choices?: string[]; list?: boolean }, typed: string, into = "", taken: readonly string[] = []): void => {
+    let prefix = typed;
+    let skip = taken;
+    if (spec.list && typed.includes(",")) {
+      const cut = typed.lastIndexOf(",") + 1;
+      into += typed.slice(0, cut);
+      prefix = typed.slice(cut);
+      skip = [...taken, ...typed.slice(0, cut - 1).split(",")];
+    }
     if (spec.choices) {
       for (const c of spec.choices) if (c.startsWith(prefix)) result.candidates.push({ value: into + c, description: "" });
     }
@@ -99,7 +121,8 @@ export function complete(tree: CommandSpec, words: readonly string[], values: Va
     }
     const ci = CASE_INSENSITIVE.has(spec.kind);
     for (const c of values(spec.kind, store)) {
-      if (matches(c.value, prefix, ci)) result.candidates.push({ value: into + c.value, description: c.description });
+      if (!matches(c.value, prefix, ci) || skip.some((t) => same(t, c.value, ci))) continue;
+      result.candidates.push({ value: into + c.value, description: c.description });
     }
   };
 
@@ -136,7 +159,8 @@ export function complete(tree: CommandSpec, words: readonly string[], values: Va
   const args = frame.spec.args;
   const last = args[args.length - 1];
   const arg = positional < args.length ? args[positional] : last?.variadic ? last : undefined;
-  if (arg) valuesOf(arg, current);
+  // `ip remove A B <TAB>` offers neither A nor B again.
+  if (arg) valuesOf(arg, current, "", arg.variadic ? given.slice(args.length - 1) : []);
   return result;
 }
 

@@ -11,6 +11,8 @@ export interface OptionSpec {
   /** Whether it takes a value: `<v>` required, `[v]` optional. */
   value: "none" | "required" | "optional";
   variadic: boolean;
+  /** Takes a comma-separated list (`--allow A,B`): completion completes the item after the last comma. */
+  list?: boolean;
   kind?: ValueKind;
   choices?: string[];
 }
@@ -42,8 +44,15 @@ function describeOption(option: Option, path: string): OptionSpec {
     variadic: option.variadic,
   };
   if (kind && spec.value !== "none") spec.kind = kind;
+  if (isCommaList(option)) spec.list = true;
   if (option.argChoices) spec.choices = [...option.argChoices];
   return spec;
+}
+
+/** Options parsed by program.ts's `collect` take comma-separated lists (it marks itself so). */
+function isCommaList(option: Option): boolean {
+  const parse = (option as Option & { parseArg?: { commaSeparated?: boolean } }).parseArg;
+  return parse?.commaSeparated === true;
 }
 
 function describeArgument(argument: Argument, kind: ValueKind | null | undefined): ArgumentSpec {

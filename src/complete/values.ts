@@ -8,6 +8,8 @@ export type ValueKind =
   | "role" // role names
   | "credential" // credential identifiers and names
   | "admin" // admin usernames
+  | "admin-enabled" // usernames of enabled admins (what `admin disable` can disable)
+  | "admin-disabled" // usernames of disabled admins (what `admin enable` can enable)
   | "action" // catalog action names (built-in and custom)
   | "custom-action" // custom action names only
   | "grant" // action names, `Category:*` and `*`
@@ -38,8 +40,8 @@ export const OPTION_VALUES: Readonly<Record<string, ValueKind>> = {
  * argument (`credential delete <cred>...`) uses the last kind for every further word.
  */
 export const ARGUMENT_VALUES: Readonly<Record<string, readonly (ValueKind | null)[]>> = {
-  "admin disable": ["admin"],
-  "admin enable": ["admin"],
+  "admin disable": ["admin-enabled"],
+  "admin enable": ["admin-disabled"],
   "admin remove": ["admin"],
   "action remove": ["custom-action"],
   "role show": ["role"],

@@ -297,7 +297,8 @@ function sectionAt(p: Problems, doc: Json, key: string): { value: unknown; path:
   return v.map((value, i) => ({ value, path: `${key}[${i}]` }));
 }
 
-const TOP = ["version", "admins", "actions", "roles", "credentials", "ipAllowlist"] as const;
+// "$schema": where editors find schema/apply.schema.json (`apicred export --schema`); its value is not used.
+const TOP = ["$schema", "version", "admins", "actions", "roles", "credentials", "ipAllowlist"] as const;
 const ADMIN_FIELDS = ["username", "disabled"];
 const ACTION_FIELDS = ["name", "category"];
 const ROLE_FIELDS = ["name", "description", "grants"];
@@ -345,6 +346,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
 
   const top = objectAt(p, "(document)", input, TOP) ?? {};
   if (isObject(input)) {
+    if (top.$schema !== undefined && typeof top.$schema !== "string") p.add("$schema", `must be a string, not ${typeName(top.$schema)}`);
     const version = top.version;
     if (version === undefined) p.add("version", `is required (${EXPORT_VERSION})`);
     else if (version !== EXPORT_VERSION) {

@@ -134,8 +134,10 @@ describe("apicred __complete", () => {
   });
 
   it("completes admin usernames for admin verbs and --admin", () => {
-    const r = ask(["admin", "disable", ""]);
-    expect(r.described).toEqual({ alice: "admin", bob: "admin (disabled)" });
+    // disable offers only enabled admins, enable only disabled ones; remove offers all
+    expect(ask(["admin", "disable", ""]).described).toEqual({ alice: "admin" });
+    expect(ask(["admin", "enable", ""]).described).toEqual({ bob: "admin (disabled)" });
+    expect(ask(["admin", "remove", ""]).described).toEqual({ alice: "admin", bob: "admin (disabled)" });
     expect(ask(["credential", "create", "--admin", "a"]).values).toEqual(["alice"]);
     expect(ask(["credential", "list", "--admin=b"]).values).toEqual(["--admin=bob"]);
   });
@@ -187,6 +189,24 @@ describe("apicred __complete", () => {
     expect(ask(["ip", "remove", ""]).described).toEqual({ "203.0.113.7": "Server: main", "10.0.0.0/8": "" });
     expect(ask(["ip", "note", "203", ""]).values).toEqual([]); // the note itself is free text
     expect(ask(["completion", ""]).values).toEqual(["bash", "zsh", "fish"]);
+  });
+
+  it("offers no allowlist entry or credential already on the line", () => {
+    expect(ask(["ip", "remove", "203.0.113.7", ""]).values).toEqual(["10.0.0.0/8"]);
+    expect(ask(["ip", "rm", "10.0.0.0/8", "203.0.113.7", ""]).values).toEqual([]);
+    expect(ask(["credential", "delete", "ci-deploy", ""]).values).toEqual([CRED_A, CRED_B]);
+    // a single argument is not a list: `ip note` offers every entry
+    expect(ask(["ip", "note", ""]).values).toEqual(["203.0.113.7", "10.0.0.0/8"]);
+  });
+
+  it("completes the item after the last comma of a comma-separated list, offering no item twice", () => {
+    expect(ask(["role", "create", "x", "--allow", "GetClients,Bil"]).values).toEqual(["GetClients,Billing:*"]);
+    expect(ask(["role", "create", "x", "--allow=GetClients,getclientsd"]).values).toEqual(["--allow=GetClients,GetClientsDetails", "--allow=GetClients,GetClientsDomains"]);
+    expect(ask(["role", "edit", "x", "--allow", "getclientsdetails,GetClientsD"]).values).toEqual(["getclientsdetails,GetClientsDomains"]);
+    expect(ask(["credential", "create", "--role", "billing-read,"]).values).toEqual(["billing-read,ops team", "billing-read,billing-write"]);
+    expect(ask(["credential", "edit", "x", "--add-role", "ops team,billing-read,b"]).values).toEqual(["ops team,billing-read,billing-write"]);
+    // `credential list --role` takes one role, not a list
+    expect(ask(["credential", "list", "--role", "billing-read,"]).values).toEqual([]);
   });
 
   it("asks the shell for files where a file is expected, and for nothing where text is", () => {
@@ -354,7 +374,7 @@ describe("bash", () => {
   });
 
   it("completes live values, quoting what the shell would split", () => {
-    expect(bash("apicred admin disable ").lines).toEqual(["alice", "bob"]);
+    expect(bash("apicred admin disable ").lines).toEqual(["alice"]);
     expect(bash("apicred role show ").lines).toEqual(["billing-read", "ops\\ team", "billing-write"]);
     expect(bash("apicred credential show ci").lines).toEqual(["ci-deploy"]);
     expect(bash("apicred check ci-deploy getinvoices").lines).toEqual(["GetInvoices"]);
@@ -369,6 +389,22 @@ describe("bash", () => {
     expect(r.lines).toEqual(["\\*"]); // readline replaces the part after the colon
     const eq = bash("apicred role create x --allow=Billi", ["apicred", "role", "create", "x", "--allow", "=", "Billi"]);
     expect(eq.lines).toEqual(["Billing:\\*"]);
+  });
+
+  it("completes a typed category in any case: billing: gives *, not billing:Billing:*", () => {
+    const r = bash("apicred role create x --allow billing:", ["apicred", "role", "create", "x", "--allow", "billing", ":"]);
+    expect(r.lines).toEqual(["\\*"]);
+    const eq = bash("apicred role create x --allow=billing:", ["apicred", "role", "create", "x", "--allow", "=", "billing", ":"]);
+    expect(eq.lines).toEqual(["\\*"]);
+  });
+
+  it("completes the item after the last comma, and offers nothing twice", () => {
+    expect(bash("apicred role create x --allow GetClients,Bil").lines).toEqual(["GetClients,Billing:\\*"]);
+    const colon = ["apicred", "role", "create", "x", "--allow", "GetClients,billing", ":"];
+    expect(bash("apicred role create x --allow GetClients,billing:", colon).lines).toEqual(["\\*"]);
+    expect(bash("apicred credential create --role billing-read,").lines).toEqual(["billing-read,ops\\ team", "billing-read,billing-write"]);
+    expect(bash("apicred ip remove 203.0.113.7 ").lines).toEqual(["10.0.0.0/8"]);
+    expect(bash("apicred admin enable ").lines).toEqual(["bob"]);
   });
 
   it("completes file names where a file is expected", () => {
@@ -409,6 +445,13 @@ describe("fish", () => {
     expect(fish("apicred completion ").lines).toEqual(["bash", "fish", "zsh"]);
   });
 
+  it("completes the item after the last comma, offers no entry twice, and only admins the verb can change", () => {
+    expect(fish("apicred role create x --allow GetClients,Bil").lines).toEqual(["GetClients,Billing:*\tevery Billing action"]);
+    expect(fish("apicred credential create --role billing-read,").lines).toEqual(["billing-read,billing-write\t1 grant", "billing-read,ops team\tOps with a tab and a newline — 0 grants"]);
+    expect(fish("apicred ip remove 203.0.113.7 ").lines).toEqual(["10.0.0.0/8"]);
+    expect(fish("apicred admin disable ").lines).toEqual(["alice\tadmin"]);
+  });
+
   it("completes file names where a file is expected", () => {
     expect(fish("apicred --store gr").lines).toEqual(["grants.json"]);
     expect(fish("apicred --store=gr").lines).toEqual(["--store=grants.json"]);
@@ -434,10 +477,22 @@ describe("zsh", () => {
 
   it("completes live values, quoted for the line, and catalog names in any case", () => {
     expect(values("apicred role show ")).toEqual(["billing-read", "ops\\ team", "billing-write"]);
-    expect(values("apicred admin disable ")).toEqual(["alice", "bob"]);
+    expect(values("apicred admin disable ")).toEqual(["alice"]);
     expect(values("apicred check ci-deploy getinvoices")).toEqual(["GetInvoices"]);
     expect(values("apicred role create x --allow Billing:")).toEqual(["Billing:\\*"]);
     expect(values("apicred action list --cu")).toEqual(["--custom"]);
+  });
+
+  it("completes the item after the last comma (the list stays on the line)", () => {
+    // (the capture prints each match after what the shell keeps, IPREFIX)
+    expect(values("apicred role create x --allow GetClients,Bil")).toEqual(["GetClients,Billing:\\*"]);
+    expect(values("apicred role create x --allow=GetClients,getclientsdo")).toEqual(["--allow=GetClients,GetClientsDomains"]);
+    expect(values("apicred credential create --role billing-read,")).toEqual(["billing-read,ops\\ team", "billing-read,billing-write"]);
+  });
+
+  it("offers no entry already on the line, and only the admins the verb can change", () => {
+    expect(values("apicred ip remove 203.0.113.7 ")).toEqual(["10.0.0.0/8"]);
+    expect(values("apicred admin enable ")).toEqual(["bob"]);
   });
 
   it("completes file names where a file is expected", () => {
