@@ -137,7 +137,7 @@ export function register(program: Command): void {
       act(async (ctx, opts: { file?: string; schema?: boolean }) => {
         if (opts.schema) {
           if (opts.file !== undefined) throw new UsageError("--schema prints to stdout; it takes no --file (redirect it: > apicred.schema.json)");
-          return void ctx.out.writeSync(APICRED_APPLY_SCHEMA);
+          return void ctx.out.writeJson(APICRED_APPLY_SCHEMA);
         }
         const doc = exportDoc(ctx.read());
         const text = `${JSON.stringify(doc, null, 2)}\n`;

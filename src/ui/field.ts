@@ -55,16 +55,24 @@ export class FieldOutput extends Output {
         // The command has run by now: say so, so nobody retries a create and makes two.
         throw new UsageError(`--field: the result has no field "${this.field}"${hint} (the command itself ran)`);
       }
-      lines.push(raw(picked.value));
+      lines.push(...raw(picked.value).split("\n"));
     }
-    if (lines.length > 0) super.writeSync(`${lines.join("\n")}\n`);
+    super.lines(lines); // escaped and masked like all output, but for the secret this command generated
   }
 
   override printJson(): void {
     this.refuse();
   }
 
-  override writeSync(): void {
+  override writeJson(): void {
+    this.refuse();
+  }
+
+  override lines(): void {
+    this.refuse();
+  }
+
+  override rows(): void {
     this.refuse();
   }
 
