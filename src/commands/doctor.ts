@@ -2,6 +2,8 @@
 import type { Command } from "commander";
 import { diagnose, type Finding } from "../core/doctor.js";
 import { readAudit } from "../store/audit.js";
+import { usagePathFor } from "../store/paths.js";
+import { readUsageFile } from "../store/usage-file.js";
 import { act } from "../program.js";
 
 export function register(program: Command): void {
@@ -11,6 +13,13 @@ export function register(program: Command): void {
     .action(
       act(async (ctx) => {
         const doc = ctx.read();
+        let usage;
+        try {
+          usage = readUsageFile(usagePathFor(ctx.store.path));
+        } catch (err) {
+          // A damaged usage file must not hide the other findings: say so, judge no credential unused.
+          ctx.out.warn((err as Error).message);
+        }
         const log = readAudit(ctx.store.auditPath);
         const findings = diagnose(doc, {
           storePath: ctx.store.path,
@@ -20,6 +29,7 @@ export function register(program: Command): void {
           auditLogExists: log.exists,
           auditSkippedLines: log.skipped.length,
           now: Date.now(),
+          usage,
         });
         const counts = { error: 0, warning: 0, info: 0 };
         for (const f of findings) counts[f.severity]++;

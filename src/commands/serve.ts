@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { AppError, UsageError } from "../core/errors.js";
 import { canonicalIp, parseAddress } from "../core/ip.js";
 import type { Context } from "../context.js";
-import { act, collect } from "../program.js";
+import { act } from "../program.js";
 import { isPostgresUrl } from "../store/open.js";
 
 interface ServeOptions {
@@ -39,6 +39,13 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host, port };
 }
 
+/** Collects --trusted-proxy values; a blank one is an error, never "no proxy" (fail closed). */
+function collectCidrs(value: string, previous: string[] | undefined): string[] {
+  const parts = value.split(",").map((v) => v.trim());
+  if (parts.some((p) => p === "")) throw new UsageError("--trusted-proxy needs an address or CIDR range", "invalid_input");
+  return [...(previous ?? []), ...parts.map((p) => canonicalIp(p))];
+}
+
 /** Errors from the separately bundled server carry their own copy of the error classes. */
 function asAppError(err: unknown): unknown {
   const e = err as { exitCode?: unknown; code?: unknown; message?: unknown };
@@ -57,7 +64,7 @@ async function run(ctx: Context, opts: ServeOptions): Promise<void> {
   if (opts.socket === "") throw new UsageError("--socket needs a path", "invalid_input");
   if (opts.decisionLog === "") throw new UsageError("--decision-log needs a file", "invalid_input");
   const listen = opts.socket !== undefined ? { socket: opts.socket } : parseListen(opts.listen ?? DEFAULT_LISTEN);
-  const trustedProxies = (opts.trustedProxy ?? []).map((cidr) => canonicalIp(cidr));
+  const trustedProxies = opts.trustedProxy ?? [];
   const raw = ctx.options.store ?? process.env.APICRED_STORE;
   const location = raw !== undefined && isPostgresUrl(raw) ? raw : ctx.store.path;
   const flush = Number(process.env.APICRED_USAGE_FLUSH_MS);
@@ -83,7 +90,7 @@ export function register(program: Command): void {
     .description("answer decisions over HTTP: POST /v1/check, GET /v1/authz (nginx auth_request), /healthz, /metrics")
     .option("--listen <host:port>", `the address to listen on (default ${DEFAULT_LISTEN}; port 0 picks a free one)`)
     .option("--socket <path>", "listen on a Unix socket instead")
-    .option("--trusted-proxy <cidr>", "believe X-Real-IP / X-Forwarded-For from these addresses; repeatable or comma-separated", collect)
+    .option("--trusted-proxy <cidr>", "believe X-Real-IP / X-Forwarded-For from these addresses; repeatable or comma-separated", collectCidrs)
     .option("--decision-log <file>", "append one JSON line per decision (no secrets); reopened on SIGHUP")
     .action(act(async (ctx, opts: ServeOptions) => run(ctx, opts)));
 }

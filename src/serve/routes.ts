@@ -42,10 +42,12 @@ function basicAuth(header: string | undefined): { credential: string; secret: st
   return { credential: text.slice(0, colon), secret: text.slice(colon + 1) };
 }
 
+/** A header that must come at most once (req.headers would join repeats with ", " or drop them). */
 function oneHeader(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  if (Array.isArray(v)) throw new HttpError(400, "invalid_header", `${name} given more than once`);
-  return v;
+  const v = req.headersDistinct[name];
+  if (v === undefined) return undefined;
+  if (v.length !== 1) throw new HttpError(400, "invalid_header", `${name} given more than once`);
+  return v[0];
 }
 
 export function createRoutes(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
