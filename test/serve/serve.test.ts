@@ -35,7 +35,7 @@ describe("POST /v1/check", () => {
     const one = await post({ credential: "ci", action: "getinvoices", ip: "203.0.113.7", secret });
     expect(one.status).toBe(200);
     expect(one.headers.get("content-type")).toBe("application/json");
-    const d = await one.json();
+    const d = (await one.json()) as any;
     expect(d).toMatchObject({ allowed: true, reason: "allowed", credential: id, action: "GetInvoices", ip: "203.0.113.7", matched: [{ role: "billing", grant: "GetInvoices" }] });
     expect(d.steps.map((s: any) => s.result)).toEqual(Array(9).fill("pass"));
     // The same document `check --json` prints.
@@ -50,14 +50,14 @@ describe("POST /v1/check", () => {
       { credential: "ci", action: "GetInvoices", ip: "198.51.100.1", secret: "apc_wrong" },
     ]);
     expect(many.status).toBe(200);
-    expect((await many.json()).map((x: any) => x.reason)).toEqual(["allowed", "action_not_allowed", "unknown_action", "unknown_credential", "bad_secret"]);
+    expect(((await many.json()) as any).map((x: any) => x.reason)).toEqual(["allowed", "action_not_allowed", "unknown_action", "unknown_credential", "bad_secret"]);
   });
 
   it("skips nothing: no secret is bad_secret, no ip is ip_not_allowed (even with the access key)", async () => {
-    const noSecret = await (await post({ credential: "ci", action: "GetInvoices", ip: "203.0.113.7" })).json();
+    const noSecret = await (await post({ credential: "ci", action: "GetInvoices", ip: "203.0.113.7" })).json() as any;
     expect(noSecret).toMatchObject({ allowed: false, reason: "bad_secret" });
     expect(noSecret.steps[1]).toEqual({ step: "secret", result: "fail", detail: "no secret given" });
-    const noIp = await (await post({ credential: "ci", action: "GetInvoices", secret })).json();
+    const noIp = await (await post({ credential: "ci", action: "GetInvoices", secret })).json() as any;
     expect(noIp).toMatchObject({ allowed: false, reason: "ip_not_allowed", ip: null });
   });
 
@@ -74,21 +74,21 @@ describe("POST /v1/check", () => {
     for (const [raw, code] of cases) {
       const r = await post(undefined, raw);
       expect(r.status, raw).toBe(400);
-      const body = await r.json();
+      const body = (await r.json()) as any;
       expect(body.error.code, raw).toBe(code);
       expect(typeof body.error.message).toBe("string");
       expect(JSON.stringify(body)).not.toContain(secret.slice(4));
     }
-    expect((await (await post(undefined, cases[6]![0])).json()).error.message).toMatch(/^request 1: unknown key "extra"/);
+    expect((await (await post(undefined, cases[6]![0])).json() as any).error.message).toMatch(/^request 1: unknown key "extra"/);
   });
 
   it("a body over 1 MiB is 413; unknown paths are 404 and wrong methods 405, as JSON", async () => {
     const big = await post(undefined, `[${`{"credential":"ci","action":"GetInvoices"},`.repeat(30_000)}{}]`);
     expect(big.status).toBe(413);
-    expect((await big.json()).error.code).toBe("body_too_large");
+    expect(((await big.json()) as any).error.code).toBe("body_too_large");
     const nope = await fetch(`${srv.url}/v2/check`);
     expect(nope.status).toBe(404);
-    expect((await nope.json()).error.code).toBe("not_found");
+    expect(((await nope.json()) as any).error.code).toBe("not_found");
     const wrong = await fetch(`${srv.url}/v1/check`);
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get("allow")).toBe("POST");
@@ -115,7 +115,7 @@ describe("GET /v1/authz", () => {
 
   it("X-Real-IP and X-Forwarded-For are ignored from a peer that is not a trusted proxy", async () => {
     // 127.0.0.1 is on the allowlist; the forged 198.51.100.1 is not, but it is not believed either.
-    for (const h of [{ "x-real-ip": "198.51.100.1" }, { "x-forwarded-for": "198.51.100.1" }]) {
+    for (const h of [{ "x-real-ip": "198.51.100.1" }, { "x-forwarded-for": "198.51.100.1" }] as Record<string, string>[]) {
       const r = await authz({ authorization: basic("ci", secret), "x-apicred-action": "GetInvoices", ...h });
       expect(r.status).toBe(204);
     }
@@ -143,7 +143,7 @@ describe("GET /healthz and /metrics", () => {
   it("healthz: 200 ok with the credential count and load time", async () => {
     const r = await fetch(`${srv.url}/healthz`);
     expect(r.status).toBe(200);
-    const body = await r.json();
+    const body = (await r.json()) as any;
     expect(body).toMatchObject({ status: "ok", credentials: 1 });
     expect(Number.isNaN(Date.parse(body.loadedAt))).toBe(false);
   });
