@@ -81,9 +81,7 @@ export async function runServe(config: ServeConfig): Promise<void> {
       throw err;
     }
   }
-  const where = server.address();
-  config.announce(typeof where === "string" ? `listening on unix:${where}` : `listening on http://${where!.family === "IPv6" ? `[${where!.address}]` : where!.address}:${where!.port}`);
-
+  // The signal handlers are in place before the line on stdout: whoever reads it may signal at once.
   const onHup = () => {
     if (log) {
       log.reopen();
@@ -91,13 +89,15 @@ export async function runServe(config: ServeConfig): Promise<void> {
     }
   };
   process.on("SIGHUP", onHup);
-
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       process.off("SIGTERM", onTerm).off("SIGINT", onInt);
       warn(`${signal}: finishing requests in flight, then stopping`);
-      // Stop accepting; keep-alive connections that sit idle are closed now, busy ones after their answer.
+      // Stop accepting; keep-alive connections are closed as soon as they are idle (their request
+      // answered), and cut after DRAIN_MS whatever they are doing.
       server.close(() => resolve());
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
+      server.once("close", () => clearInterval(idle));
       server.closeIdleConnections();
       setTimeout(() => server.closeAllConnections(), DRAIN_MS).unref();
     };
@@ -105,6 +105,10 @@ export async function runServe(config: ServeConfig): Promise<void> {
     const onInt = () => stop("SIGINT");
     process.on("SIGTERM", onTerm).on("SIGINT", onInt);
   });
+
+  const where = server.address();
+  config.announce(typeof where === "string" ? `listening on unix:${where}` : `listening on http://${where!.family === "IPv6" ? `[${where!.address}]` : where!.address}:${where!.port}`);
+  await stopped;
   process.off("SIGHUP", onHup);
   await engine.close(); // writes the usage recorded since the last flush
   await log?.close();
