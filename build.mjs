@@ -109,6 +109,8 @@ const results = await Promise.all([
   build({ ...common, entryPoints: { prompts: "src/ui/prompts-impl.ts", table: "src/ui/table-impl.ts" } }),
   // `apicred serve` (node:http, prom-client) and the library; each carries its own copy of core.
   build({ ...common, entryPoints: { serve: "src/serve/main.ts", engine: "src/engine.ts" } }),
+  // The library for `import` (package.json "exports"): ESM, so its types (dist/types) are true as written.
+  build({ ...common, format: "esm", outExtension: { ".js": ".mjs" }, entryPoints: { engine: "src/engine.ts" } }),
   // Describes the real commander tree, for the completion bundle below; run here, never shipped.
   build({ ...common, define: mainDefine, entryPoints: { "completion-tree": "src/complete/dump.ts" }, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] }),
 ]);
