@@ -126,7 +126,7 @@ describe.runIf(RUN)("nginx auth_request to /v1/authz", () => {
     expect(await ok.text()).toBe("upstream says hi");
     expect(hits).toEqual(["GET /api/invoices?id=1"]);
 
-    const denied = [
+    const denied: Record<string, string>[] = [
       { authorization: basic("shop", `${secret}x`), "x-api-action": "GetInvoices", "x-client-ip": "203.0.113.5" }, // bad_secret
       { authorization: basic("shop", secret), "x-api-action": "AddClient", "x-client-ip": "203.0.113.5" }, // action_not_allowed
       { authorization: basic("shop", secret), "x-api-action": "GetInvoices", "x-client-ip": "198.51.100.1" }, // ip_not_allowed
