@@ -89,7 +89,10 @@ export class Engine {
 
   /** decide() for a request already checked by parseRequest (serve checks a whole array first). */
   decideParsed(r: ParsedRequest, now = Date.now()): Decision {
-    const decision = decideWith(this.snapshot, { ...r, now, complete: true });
+    // Spelt out, not spread: `{ ...r }` gave decide() objects of a shape V8 reads ~10× slower (measured).
+    const decision = decideWith(this.snapshot, {
+      credential: r.credential, action: r.action, ip: r.ip, secret: r.secret, accessKey: r.accessKey, now, complete: true,
+    });
     // The credential step passes only for a credential that exists: that is a use to record.
     if (this.usage && decision.steps[0]!.result === "pass") this.usage.note(decision.credential, decision.ip, now);
     return decision;

@@ -76,6 +76,8 @@ async function run(ctx: Context, opts: ServeOptions): Promise<void> {
       trustedProxies,
       decisionLog: opts.decisionLog,
       usageFlushMs: flush > 0 ? flush : undefined,
+      // For `npm run bench:serve` only (the cost of the usage recorder): not documented for users.
+      recordUsage: process.env.APICRED_SERVE_NO_USAGE !== "1",
       warn: (m) => process.stderr.write(`apicred serve: ${m}\n`),
       announce: (line) => process.stdout.write(`${line}\n`),
     });

@@ -23,6 +23,8 @@ export interface ServeConfig {
   announce: (line: string) => void;
   /** ms between usage writes (tests shorten it). */
   usageFlushMs?: number;
+  /** Record usage (default true; off only to measure what it costs). */
+  recordUsage?: boolean;
 }
 
 /** How long in-flight requests may take to finish at shutdown before their connections are cut. */
@@ -57,6 +59,7 @@ export async function runServe(config: ServeConfig): Promise<void> {
   let metrics: Metrics | undefined;
   const engine = await loadEngine(config.location, {
     usageFlushMs: config.usageFlushMs,
+    recordUsage: config.recordUsage,
     onWarning: warn,
     onReload: () => metrics?.reloads.inc(),
   });
