@@ -1,6 +1,7 @@
 // Bundles src/ into CommonJS files in dist/ with esbuild. One main bundle for every command; the
-// prompt library and the table renderer are separate bundles loaded only when used, so `check` and
-// shell completion never pay for them. Each file is written to a temp name and renamed, so a test
+// prompt library, the table renderer and the server of `apicred serve` are separate bundles loaded
+// only when used, so `check` and shell completion never pay for them. dist/engine.cjs is the library
+// the package exports (src/engine.ts). Each file is written to a temp name and renamed, so a test
 // process spawned during a rebuild never loads half a file.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
@@ -18,7 +19,7 @@ const completionScripts = Object.fromEntries(
 );
 /** The JSON Schema of the export/apply document (shipped as schema/), for `apicred export --schema`. */
 const applySchema = readFileSync(new URL("./schema/apply.schema.json", import.meta.url), "utf8");
-const lazy = { "./prompts-impl.js": "./prompts.cjs", "./table-impl.js": "./table.cjs" };
+const lazy = { "./prompts-impl.js": "./prompts.cjs", "./table-impl.js": "./table.cjs", "../serve/main.js": "./serve.cjs" };
 
 /** Keeps the lazy modules out of the main bundle: they are required from their own files at run time. */
 const lazyModules = {
@@ -28,6 +29,9 @@ const lazyModules = {
       args.importer.endsWith("src/ui/prompts.ts") || args.importer.endsWith("src/ui/output.ts")
         ? { path: lazy[args.path], external: true }
         : undefined,
+    );
+    b.onResolve({ filter: /^\.\.\/serve\/main\.js$/ }, (args) =>
+      args.importer.endsWith("src/commands/serve.ts") ? { path: lazy[args.path], external: true } : undefined,
     );
   },
 };
@@ -109,6 +113,10 @@ const mainDefine = {
 const results = await Promise.all([
   build({ ...common, define: mainDefine, entryPoints: { apicred: "src/main.ts" }, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] }),
   build({ ...common, entryPoints: { prompts: "src/ui/prompts-impl.ts", table: "src/ui/table-impl.ts" } }),
+  // `apicred serve` (node:http, prom-client) and the library; each carries its own copy of core.
+  build({ ...common, entryPoints: { serve: "src/serve/main.ts", engine: "src/engine.ts" } }),
+  // The library for `import` (package.json "exports"): ESM, so its types (dist/types) are true as written.
+  build({ ...common, format: "esm", outExtension: { ".js": ".mjs" }, entryPoints: { engine: "src/engine.ts" } }),
   // Describes the real commander tree, for the completion bundle below; run here, never shipped.
   build({ ...common, define: mainDefine, entryPoints: { "completion-tree": "src/complete/dump.ts" }, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] }),
 ]);

@@ -12,6 +12,7 @@ import { register as registerDoctor } from "./commands/doctor.js";
 import { register as registerExport } from "./commands/export.js";
 import { register as registerInit } from "./commands/init.js";
 import { register as registerRole } from "./commands/role.js";
+import { register as registerServe } from "./commands/serve.js";
 import { register as registerIp } from "./commands/ip.js";
 import { configureHelp, register as registerHelp } from "./help/help.js";
 import { Context, type GlobalOptions } from "./context.js";
@@ -83,6 +84,7 @@ export const NOUNS: readonly (readonly [names: readonly string[], register: (pro
   [["export", "apply"], registerExport],
   [["audit"], registerAudit],
   [["doctor"], registerDoctor],
+  [["serve"], registerServe],
   [["completion", "__complete"], registerCompletion],
   [["help"], (program) => registerHelp(program, () => buildProgram())],
 ];

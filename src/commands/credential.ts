@@ -15,9 +15,13 @@ import {
   rotateCredential,
 } from "../core/credentials.js";
 import { parseDuration, parseWhen } from "../core/durations.js";
+import { type LastUse, unusedWithin, usageFields } from "../core/usage.js";
 import type { Context } from "../context.js";
 import { act, collect } from "../program.js";
 import { pickAdmin, pickRoles } from "../ui/pickers.js";
+import { ago } from "../ui/ago.js";
+import { readUsageFile } from "../store/usage-file.js";
+import { usagePathFor } from "../store/paths.js";
 import { plural } from "../ui/text.js";
 
 function statusText(ctx: Context, v: CredentialView): string {
@@ -39,7 +43,18 @@ async function printWithSecret(ctx: Context, view: CredentialView, secret: strin
   ctx.out.secretWarning("secret");
 }
 
-function showView(ctx: Context, v: CredentialView): void {
+/** The last uses recorded by `serve` (the usage file beside the store; none yet is an empty map). */
+function readUsage(ctx: Context): ReadonlyMap<string, LastUse> {
+  return readUsageFile(usagePathFor(ctx.store.path));
+}
+
+type UsedView = CredentialView & { lastUsedAt: string | null; lastUsedIp: string | null };
+
+function lastUsedText(v: UsedView, now: number): string {
+  return v.lastUsedAt === null ? "never" : ago(v.lastUsedAt, now);
+}
+
+function showView(ctx: Context, v: CredentialView | UsedView): void {
   const c = ctx.out.c;
   const lines: [string, string][] = [
     ["identifier", v.identifier],
@@ -54,6 +69,9 @@ function showView(ctx: Context, v: CredentialView): void {
     ["rotated", v.rotatedAt ?? "never"],
   ];
   if (v.previousSecretValidUntil) lines.push(["old secret", `valid until ${v.previousSecretValidUntil}`]);
+  if ("lastUsedAt" in v) {
+    lines.push(["last used", v.lastUsedAt === null ? "never" : `${lastUsedText(v, Date.now())} (${v.lastUsedAt}${v.lastUsedIp ? ` from ${v.lastUsedIp}` : ""})`]);
+  }
   for (const [k, val] of lines) ctx.out.line(`${c.bold(k.padEnd(12))} ${val}`);
 }
 
@@ -122,19 +140,22 @@ export function register(program: Command): void {
     .option("--admin <username>", "only this admin's credentials")
     .option("--role <role>", "only credentials holding this role")
     .option("--expiring <duration>", "only credentials that expire within this duration (90d, 12h, 2w), expired ones included")
+    .option("--unused <duration>", "only credentials not used within this duration (90d), never-used ones included")
     .action(
-      act(async (ctx, opts: { admin?: string; role?: string; expiring?: string }) => {
+      act(async (ctx, opts: { admin?: string; role?: string; expiring?: string; unused?: string }) => {
         const expiringWithinMs = opts.expiring === undefined ? undefined : parseDuration(opts.expiring, "--expiring");
+        const unusedMs = opts.unused === undefined ? undefined : parseDuration(opts.unused, "--unused");
         const doc = ctx.read();
+        const usage = readUsage(ctx);
         const now = Date.now();
-        const rows = listCredentials(doc, { admin: opts.admin, role: opts.role, expiringWithinMs }, now).map((c) =>
-          credentialView(doc, c, now),
-        );
+        const rows: UsedView[] = listCredentials(doc, { admin: opts.admin, role: opts.role, expiringWithinMs }, now)
+          .filter((c) => unusedMs === undefined || unusedWithin(usage, c, unusedMs, now))
+          .map((c) => ({ ...credentialView(doc, c, now), ...usageFields(usage, c) }));
         await ctx.out.result(rows, async () => {
           if (rows.length === 0 && ctx.out.tty) return ctx.out.line("no credentials match");
           await ctx.out.table(
-            ["identifier", "name", "admin", "roles", "status", "expires"],
-            rows.map((v) => [v.identifier, v.name ?? "", v.admin ?? "", v.roles.join(", "), statusText(ctx, v), v.expiresAt ?? "never"]),
+            ["identifier", "name", "admin", "roles", "status", "expires", "last used"],
+            rows.map((v) => [v.identifier, v.name ?? "", v.admin ?? "", v.roles.join(", "), statusText(ctx, v), v.expiresAt ?? "never", lastUsedText(v, now)]),
           );
         });
       }),
@@ -147,7 +168,8 @@ export function register(program: Command): void {
     .action(
       act(async (ctx, ref: string) => {
         const doc = ctx.read();
-        const view = credentialView(doc, resolveCredential(doc, ref), Date.now());
+        const c = resolveCredential(doc, ref);
+        const view: UsedView = { ...credentialView(doc, c, Date.now()), ...usageFields(readUsage(ctx), c) };
         await ctx.out.result(view, () => showView(ctx, view));
       }),
     );

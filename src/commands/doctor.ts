@@ -1,6 +1,8 @@
 // `apicred doctor`: findings with a severity and a suggested fix. Exit 0 with no findings, 1 with.
 import type { Command } from "commander";
 import { diagnose, type Finding } from "../core/doctor.js";
+import { usagePathFor } from "../store/paths.js";
+import { readUsageFile } from "../store/usage-file.js";
 import { act } from "../program.js";
 
 export function register(program: Command): void {
@@ -11,6 +13,13 @@ export function register(program: Command): void {
       act(async (ctx) => {
         const doc = ctx.read();
         const log = ctx.store.readAudit();
+        let usage;
+        try {
+          usage = readUsageFile(usagePathFor(ctx.store.path));
+        } catch (err) {
+          // A damaged usage file must not hide the other findings: say so, judge no credential unused.
+          ctx.out.warn((err as Error).message);
+        }
         const findings = diagnose(doc, {
           storePath: ctx.store.path,
           auditPath: ctx.store.auditPath,
@@ -20,6 +29,7 @@ export function register(program: Command): void {
           auditLogExists: log.exists,
           auditSkippedLines: log.skipped.length,
           now: Date.now(),
+          usage,
         });
         const counts = { error: 0, warning: 0, info: 0 };
         for (const f of findings) counts[f.severity]++;

@@ -44,6 +44,12 @@ export interface DecisionRequest {
   now: number;
   /** Give every step its detail; otherwise only failed steps carry one (SPEC.md's JSON example). */
   explain?: boolean;
+  /**
+   * The request path (`serve`, the library): nothing is skipped for want of input. A missing secret
+   * fails `secret` (bad_secret) and a missing IP fails the IP steps (ip_not_allowed), where `check`
+   * on the command line skips them.
+   */
+  complete?: boolean;
 }
 
 export interface Decision {
@@ -130,8 +136,9 @@ export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
   else add("credential", "fail", `no credential with identifier or name ${quote(request.credential)}`);
 
   // secret: only when one is given; a malformed one is refused by its checksum, without a hash lookup
-  if (request.secret === undefined) add("secret", "skipped", "no secret given");
+  if (request.secret === undefined && !request.complete) add("secret", "skipped", "no secret given");
   else if (!cred) add("secret", "skipped", NO_CREDENTIAL);
+  else if (request.secret === undefined) add("secret", "fail", "no secret given");
   else {
     const v = verifySecret(cred, request.secret, now);
     if (v.ok) add("secret", "pass", v.via === "previous" ? "the previous secret, inside its grace period" : "the secret matches");
@@ -156,10 +163,12 @@ export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
   // ip_allowlist: the access key bypasses this step and only this one
   const keyStatus = accessKeyStatus(snapshot.doc.accessKey, request.accessKey);
   const global = allowlistStep(ip?.canonical, ip ? snapshot.allowlistMatcher()(ip) : undefined, keyStatus);
-  add("ip_allowlist", global.result, global.detail);
+  if (!ip && request.complete) add("ip_allowlist", "fail", "no client IP given");
+  else add("ip_allowlist", global.result, global.detail);
 
   // credential_ip: the credential's own limits; no access key here
   if (!cred) add("credential_ip", "skipped", ip ? NO_CREDENTIAL : "no --ip given");
+  else if (!ip && request.complete) add("credential_ip", "fail", "no client IP given");
   else {
     const own = credentialIpStep(ip, cred.ips, cred.ips.length > 0 && ip ? snapshot.credentialMatcher(cred) : undefined);
     add("credential_ip", own.result, own.detail);

@@ -4,6 +4,7 @@ import { buildCatalog } from "./catalog.js";
 import { type Decision, decide, Snapshot, type StepName } from "./decide.js";
 import { grantInCatalog } from "./grants.js";
 import type { StoreDoc } from "./types.js";
+import { type LastUse, unusedLong } from "./usage.js";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -32,6 +33,11 @@ export interface DoctorFacts {
   leftoverTemps?: readonly { path: string; pid: number; alive: boolean }[];
   /** Milliseconds since the epoch. */
   now: number;
+  /**
+   * The last uses recorded by `serve` or the library; absent (or empty) when nothing records usage,
+   * and then no credential is called unused (a store decided only by `check` records no use).
+   */
+  usage?: ReadonlyMap<string, LastUse>;
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -99,6 +105,11 @@ export function diagnose(doc: StoreDoc, facts: DoctorFacts): Finding[] {
     } else if (c.expiresAt !== null && Date.parse(c.expiresAt) - facts.now <= EXPIRY_HORIZON_MS) {
       add("warning", "credential_expiring", object, `${label} expires at ${c.expiresAt}, within 14 days`,
         `apicred credential edit ${ref} --expires 90d  (or issue a replacement)`);
+    }
+    if (facts.usage && facts.usage.size > 0 && unusedLong(facts.usage, c, facts.now)) {
+      const last = facts.usage.get(c.identifier)?.lastUsedAt;
+      add("info", "credential_unused", object, `${label} has not been used for 90 days (${last ? `last used ${last}` : "never used"})`,
+        `apicred credential delete ${ref}  (if nothing needs it any more; \`apicred credential list --unused 90d\` lists them all)`);
     }
   }
 

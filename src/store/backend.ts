@@ -65,6 +65,12 @@ export interface Backend {
   /** Merges newer uses into the stored usage (an older time never replaces a newer one). */
   recordUsage(uses: UsageMap): Promise<void>;
 
+  /**
+   * A cheap token that changes whenever the store may have changed (file: inode, size, times), for a
+   * poll that backs up watch(): a missed event must not keep a revoked credential alive. Optional:
+   * without it, a poller re-reads the store.
+   */
+  revision?(): Promise<string>;
   /** Calls `onChange` (debounced by the caller) when the store may have changed; returns a stop function. */
   watch(onChange: () => void): () => void;
   /** Releases connections and watchers. */

@@ -2,7 +2,7 @@
 // lock, the atomic writer), the audit log beside it (store.audit.jsonl) and the usage file beside it
 // (store.usage.json, written only by `serve`). The work is synchronous file I/O; the port is async
 // because a database backend is.
-import { watch as watchFolder } from "node:fs";
+import { statSync, watch as watchFolder } from "node:fs";
 import { basename, dirname } from "node:path";
 import type { Recorder, StoreDoc } from "../core/types.js";
 import type { AuditRead, Backend, UpdateOptions, UsageMap } from "./backend.js";
@@ -61,6 +61,16 @@ export class FileBackend implements Backend {
 
   async recordUsage(uses: UsageMap): Promise<void> {
     recordUsageFile(this.usagePath, uses);
+  }
+
+  /** The store file's identity and times; "missing" when there is none (a restore may be under way). */
+  async revision(): Promise<string> {
+    try {
+      const s = statSync(this.path, { bigint: true });
+      return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+    } catch (err) {
+      return `missing:${(err as NodeJS.ErrnoException).code}`;
+    }
   }
 
   /**

@@ -160,7 +160,7 @@ describe("credential list and show", () => {
     expect(all.map((x: any) => x.identifier)).toEqual([a.identifier, b.identifier, c.identifier]);
     for (const x of all) expect(x).not.toHaveProperty("secret");
     const { secret: _s, ...aView } = a;
-    expect(all[0]).toEqual(aView);
+    expect(all[0]).toEqual({ ...aView, lastUsedAt: null, lastUsedIp: null });
     expect(sb.ok(["credential", "list", "--admin", "BOB"]).map((x: any) => x.name)).toEqual(["b", null]);
     expect(sb.ok(["credential", "list", "--role", "billing-read"]).map((x: any) => x.name)).toEqual(["a"]);
     expect(sb.ok(["credential", "list", "--expiring", "30d"]).map((x: any) => x.identifier)).toEqual([a.identifier, c.identifier]);
@@ -174,7 +174,7 @@ describe("credential list and show", () => {
     const expired = sb.ok(["credential", "show", c.identifier]);
     expect(expired).toMatchObject({ expired: true, status: "expired" });
     const tsv = sb.run(["credential", "list", "--admin", "bob"]).stdout.trim().split("\n");
-    expect(tsv[1]!.split("\t")).toEqual([c.identifier, "", "bob", "", "expired", c.expiresAt]);
+    expect(tsv[1]!.split("\t")).toEqual([c.identifier, "", "bob", "", "expired", c.expiresAt, "never"]);
     expect(sb.run(["credential", "show", c.identifier]).stdout).toMatch(/status\s+expired/);
   });
 

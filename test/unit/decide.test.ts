@@ -160,6 +160,24 @@ describe("decide: steps are skipped, never passed, when not evaluated", () => {
   });
 });
 
+describe("decide: the request path (complete) skips nothing for want of input", () => {
+  it("a missing secret is bad_secret, a missing IP is ip_not_allowed", () => {
+    const noSecret = run(store(), { ip: "203.0.113.7", complete: true });
+    expect(noSecret.reason).toBe("bad_secret");
+    expect(noSecret.steps[1]).toEqual({ step: "secret", result: "fail", detail: "no secret given" });
+    const noIp = run(store(), { secret: SECRET, complete: true });
+    expect(noIp.reason).toBe("ip_not_allowed");
+    expect(results(noIp)).toMatchObject({ secret: "pass", ip_allowlist: "fail", credential_ip: "fail" });
+    // even a valid access key does not stand in for a missing IP
+    expect(run(store({ key: true }), { secret: SECRET, accessKey: ACCESS_KEY, complete: true }).reason).toBe("ip_not_allowed");
+    expect(run(store(), { secret: SECRET, ip: "203.0.113.7", complete: true }).allowed).toBe(true);
+  });
+
+  it("an unknown credential still reports unknown_credential first", () => {
+    expect(run(store(), { credential: "nope", complete: true }).reason).toBe("unknown_credential");
+  });
+});
+
 describe("decide: the report", () => {
   it("lists every (role, grant) that allows the action, canonical names", () => {
     const d = run(store({ creds: [cred({ roleIds: ["r-billing", "r-all"] })] }), { action: "getinvoices", ip: "203.0.113.1" });

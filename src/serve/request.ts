@@ -1,0 +1,65 @@
+// One decision request as `serve` and the library take it: the `check --batch` line shape
+// {"credential","action","ip","secret","accessKey"}. Strict: an unknown key is refused (a misspelt
+// "secert" must never read as "no secret given"), as is a value of the wrong type.
+import { UsageError } from "../core/errors.js";
+import { parseAddress, type ParsedAddress } from "../core/ip.js";
+
+/** What a caller asks: the batch line shape. `ip`, `secret`, `accessKey` may be absent (then the step fails). */
+export interface CheckRequest {
+  credential: string;
+  action: string;
+  ip?: string | null;
+  secret?: string | null;
+  accessKey?: string | null;
+}
+
+export interface ParsedRequest {
+  credential: string;
+  action: string;
+  ip?: ParsedAddress;
+  secret?: string;
+  accessKey?: string;
+}
+
+const FIELDS = new Set(["credential", "action", "ip", "secret", "accessKey"]);
+/** Generous bounds: nothing legitimate comes close, and a huge value must not reach the matchers. */
+const MAX_FIELD_LENGTH = 1024;
+
+function field(req: Record<string, unknown>, key: string, where: string): string | undefined {
+  const v = req[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") throw new UsageError(`${where}"${key}" must be a string`, "invalid_input");
+  if (v.length > MAX_FIELD_LENGTH) throw new UsageError(`${where}"${key}" is longer than ${MAX_FIELD_LENGTH} characters`, "invalid_input");
+  return v;
+}
+
+/**
+ * Checks one request object. `where` prefixes messages (e.g. "request 3: ") in an array. Messages
+ * name keys, never values: a value may be a secret.
+ */
+export function parseRequest(value: unknown, where = ""): ParsedRequest {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new UsageError(`${where}expected an object with credential, action, ip, secret, accessKey`, "invalid_input");
+  }
+  const req = value as Record<string, unknown>;
+  for (const key of Object.keys(req)) {
+    if (!FIELDS.has(key)) {
+      throw new UsageError(`${where}unknown key ${JSON.stringify(key.slice(0, 64))}: expected credential, action, ip, secret, accessKey`, "invalid_input");
+    }
+  }
+  const credential = field(req, "credential", where);
+  const action = field(req, "action", where);
+  if (!credential) throw new UsageError(`${where}"credential" is required`, "invalid_input");
+  if (!action) throw new UsageError(`${where}"action" is required`, "invalid_input");
+  const ipText = field(req, "ip", where);
+  let ip: ParsedAddress | undefined;
+  if (ipText !== undefined) {
+    try {
+      ip = parseAddress(ipText);
+    } catch (err) {
+      if (err instanceof UsageError) throw new UsageError(`${where}${err.message}`, err.code);
+      throw err;
+    }
+  }
+  return { credential, action, ip, secret: field(req, "secret", where), accessKey: field(req, "accessKey", where) };
+}

@@ -1,0 +1,60 @@
+// Records the last use of each credential off the decision path: a decision only sets a Map entry;
+// a timer hands the pending uses to backend.recordUsage at most once per interval, and close()
+// flushes what is left. A failed write keeps the uses for the next try and is reported once.
+import type { Backend, UsageMap } from "../store/backend.js";
+
+export const DEFAULT_FLUSH_MS = 5000;
+
+export class UsageRecorder {
+  private pending: UsageMap = new Map();
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+  private lastError?: string;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly intervalMs = DEFAULT_FLUSH_MS,
+    private readonly onError: (message: string) => void = () => {},
+  ) {}
+
+  /** Called for every decision about an existing credential: O(1), never waits. */
+  note(identifier: string, ip: string | null, now: number): void {
+    this.pending.set(identifier, { lastUsedAt: new Date(now).toISOString(), lastUsedIp: ip });
+    // unref: a pending write never keeps a library user's process alive; close() flushes.
+    this.timer ??= setTimeout(() => void this.flush(), this.intervalMs).unref();
+  }
+
+  /** Writes what is pending (one write at a time; a later call waits for the running one). */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.flushing) await this.flushing;
+    if (this.pending.size === 0) return;
+    const uses = this.pending;
+    this.pending = new Map();
+    this.flushing = this.backend.recordUsage(uses).then(
+      () => {
+        this.lastError = undefined;
+      },
+      (err: Error) => {
+        // Keep them, unless a newer use of the same credential arrived meanwhile.
+        for (const [id, use] of uses) if (!this.pending.has(id)) this.pending.set(id, use);
+        if (err.message !== this.lastError) this.onError(`cannot record usage: ${err.message}`);
+        this.lastError = err.message;
+        this.timer ??= setTimeout(() => void this.flush(), this.intervalMs).unref();
+      },
+    );
+    try {
+      await this.flushing;
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  /** Stops the timer and writes what is left. */
+  async close(): Promise<void> {
+    await this.flush();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

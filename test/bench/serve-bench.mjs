@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// `npm run bench:serve`: `apicred serve` under load (autocannon, 10 connections) on a store of 10,000
+// credentials, side by side with a bare node:http server (bare-server.mjs) that only parses and
+// answers JSON. Rounds are interleaved so machine noise hits every target alike; NODE_EXTRA_CA_CERTS
+// is unset in every process started. Not a test: it prints figures (README: "Speed").
+//   node test/bench/serve-bench.mjs [--seconds 5] [--rounds 2] [--credentials 10000]
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import autocannon from "autocannon";
+
+const BIN = resolve(import.meta.dirname, "../../bin/apicred.js");
+const BARE = resolve(import.meta.dirname, "bare-server.mjs");
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const SECONDS = Number(opt("--seconds", "5"));
+const ROUNDS = Number(opt("--rounds", "2"));
+const N = Number(opt("--credentials", "10000"));
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" };
+
+function makeStore(dir) {
+  const store = join(dir, "store.json");
+  const doc = {
+    version: 1,
+    admins: [{ username: "ops", disabled: false }],
+    actions: [],
+    roles: Array.from({ length: 50 }, (_, i) => ({
+      name: `role-${i}`,
+      description: `bench role ${i}`,
+      grants: i === 0 ? ["Billing:*"] : [["GetClients", "GetInvoices", "GetOrders", "AddClient"][i % 4], "Support:*"],
+    })),
+    credentials: Array.from({ length: N }, (_, i) => ({
+      name: `cred-${i}`,
+      admin: "ops",
+      description: `bench credential ${i}`,
+      roles: [`role-${i % 50}`, `role-${(i * 7) % 50}`],
+      ips: i % 3 === 0 ? ["203.0.113.0/24"] : [],
+      expiresAt: null,
+    })),
+    ipAllowlist: Array.from({ length: 19 }, (_, i) => ({ address: `198.51.${i}.0/24`, note: `bench ${i}` })).concat([{ address: "203.0.113.0/24", note: "servers" }]),
+  };
+  const file = join(dir, "desired.json");
+  writeFileSync(file, JSON.stringify(doc));
+  const r = spawnSync(process.execPath, [BIN, "--store", store, "apply", "--file", file, "--json"], { env, encoding: "utf8", maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`apply failed: ${r.stderr}`);
+  return { store, created: JSON.parse(r.stdout).created };
+}
+
+function start(argv, extraEnv = {}) {
+  const child = spawn(process.execPath, argv, { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolvePromise, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /listening on (\S+)\n/.exec(out);
+      if (m) resolvePromise({ url: m[1], stop: () => new Promise((r) => (child.on("exit", r), child.kill("SIGTERM"))) });
+    });
+    child.on("exit", (code) => reject(new Error(`${argv.join(" ")} exited ${code}`)));
+  });
+}
+
+function load(url, body) {
+  return new Promise((resolvePromise, reject) => {
+    autocannon(
+      { url: `${url}/v1/check`, connections: 10, duration: SECONDS, method: "POST", headers: { "content-type": "application/json" }, body },
+      (err, res) => (err ? reject(err) : res.non2xx > 0 || res.errors > 0 ? reject(new Error(`${res.non2xx} non-2xx, ${res.errors} errors`)) : resolvePromise(res)),
+    );
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), "apicred-serve-bench-"));
+const servers = [];
+try {
+  const { store, created } = makeStore(dir);
+  // Requests for credentials spread over the store; all allowed, so every step runs.
+  const pick = (i) => {
+    const c = created[(i * 97 + 1) % created.length]; // never a multiple of 50: those hold only role-0 (Billing:*)
+    return { credential: c.name ?? c.identifier, action: "GetAnnouncements", ip: "203.0.113.7", secret: c.secret };
+  };
+  const single = JSON.stringify(pick(1));
+  const array = JSON.stringify(Array.from({ length: 100 }, (_, i) => pick(i)));
+
+  const targets = {
+    bare: await start([BARE]),
+    serve: await start([BIN, "--store", store, "serve", "--listen", "127.0.0.1:0"]),
+    "serve, usage off": await start([BIN, "--store", store, "serve", "--listen", "127.0.0.1:0"], { APICRED_SERVE_NO_USAGE: "1" }),
+  };
+  servers.push(...Object.values(targets));
+  const check = await (await fetch(`${targets.serve.url}/v1/check`, { method: "POST", body: single })).json();
+  if (!check.allowed) throw new Error(`the bench request is not allowed: ${check.reason}`);
+
+  const runs = [
+    ["single", "bare", single], ["single", "serve", single], ["single", "serve, usage off", single],
+    ["array of 100", "bare", array], ["array of 100", "serve", array], ["array of 100", "serve, usage off", array],
+  ];
+  const results = new Map();
+  for (const [, target, body] of runs) await load(targets[target].url, body).catch(() => {}); // warm-up (JIT)
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [kind, target, body] of runs) {
+      const r = await load(targets[target].url, body);
+      const key = `${kind}|${target}`;
+      results.set(key, [...(results.get(key) ?? []), { rps: r.requests.average, p99: r.latency.p99, p50: r.latency.p50 }]);
+    }
+  }
+  const mean = (xs, f) => xs.reduce((a, x) => a + f(x), 0) / xs.length;
+  const fig = (kind, target) => {
+    const xs = results.get(`${kind}|${target}`);
+    return { rps: mean(xs, (x) => x.rps), p99: Math.max(...xs.map((x) => x.p99)), p50: mean(xs, (x) => x.p50) };
+  };
+  console.log(`node ${process.version}; ${N} credentials; autocannon, 10 connections, ${ROUNDS} interleaved rounds of ${SECONDS} s each\n`);
+  for (const kind of ["single", "array of 100"]) {
+    const bare = fig(kind, "bare");
+    const per = kind === "single" ? 1 : 100;
+    console.log(`POST /v1/check, ${kind}:`);
+    for (const target of ["bare", "serve", "serve, usage off"]) {
+      const f = fig(kind, target);
+      const ratio = target === "bare" ? "" : `  ${(f.rps / bare.rps).toFixed(2)}× bare`;
+      console.log(`  ${target.padEnd(17)} ${f.rps.toFixed(0).padStart(6)} req/s  ${(f.rps * per).toFixed(0).padStart(7)} decisions/s  p50 ${f.p50} ms  p99 ${f.p99} ms${ratio}`);
+    }
+    const on = fig(kind, "serve");
+    const off = fig(kind, "serve, usage off");
+    console.log(`  usage recorder cost: ${((1 - on.rps / off.rps) * 100).toFixed(1)}% of throughput\n`);
+  }
+  const s = fig("single", "serve");
+  const b = fig("single", "bare");
+  console.log(`targets: single ≥ 0.8× bare: ${s.rps / b.rps >= 0.8 ? "met" : "MISSED"}; p99 ≤ 5 ms: ${s.p99 <= 5 ? "met" : "MISSED"}`);
+} finally {
+  for (const s of servers) await s.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
