@@ -39,10 +39,13 @@ export function valuesFromDoc(kind: ValueKind, doc: StoreDoc): Candidate[] {
       return doc.roles.map((r) => ({ value: r.name, description: join(r.description, `${r.grants.length} grant${r.grants.length === 1 ? "" : "s"}`) }));
     case "admin":
       return doc.admins.map((a) => ({ value: a.username, description: a.disabled ? "admin (disabled)" : "admin" }));
-    case "credential": {
+    case "credential":
+    case "enabled-credential":
+    case "disabled-credential": {
       const admins = new Map(doc.admins.map((a) => [a.id, a.username]));
       const out: Candidate[] = [];
       for (const c of doc.credentials) {
+        if (kind !== "credential" && (c.disabled === true) !== (kind === "disabled-credential")) continue;
         const admin = admins.get(c.adminId);
         out.push({ value: c.identifier, description: join(c.name, c.description, admin && `admin ${admin}`) });
         if (c.name) out.push({ value: c.name, description: join(c.identifier, c.description, admin && `admin ${admin}`) });
@@ -74,6 +77,6 @@ export function valuesFromDoc(kind: ValueKind, doc: StoreDoc): Candidate[] {
 export function storeValues(env: NodeJS.ProcessEnv): ValueSource {
   return (kind, store) => {
     const path = resolveStorePath(store === undefined || store === "" ? undefined : expandTilde(store, env), env);
-    return valuesFromDoc(kind, readQuietly(path, kind === "credential"));
+    return valuesFromDoc(kind, readQuietly(path, kind.endsWith("credential")));
   };
 }
