@@ -62,6 +62,9 @@ function canonicalPattern(catalog: Catalog, text: string): string {
       "invalid_grant",
     );
   }
+  if (!/[A-Za-z0-9_]/.test(m[2]!)) {
+    throw new UsageError(`unknown action "${text}" in grant: a pattern needs a letter or digit; use * for every action`, "invalid_grant");
+  }
   let category = m[1];
   if (category !== undefined) {
     const found = findCategory(catalog, category);
