@@ -30,6 +30,16 @@ export function findSecrets(bytes: Uint8Array): Hit[] {
   for (let at = buf.indexOf(PREFIX, 0); at >= 0; at = buf.indexOf(PREFIX, at + 1)) {
     const end = at + SECRET_LENGTH;
     if (end > buf.length) break;
+    // Most "apc_" in text is not a secret: reject on the bytes before building a string.
+    let shaped = true;
+    for (let i = at + PREFIX.length; i < end; i++) {
+      const b = buf[i]!;
+      if (!((b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122))) {
+        shaped = false;
+        break;
+      }
+    }
+    if (!shaped) continue;
     const token = buf.toString("latin1", at, end);
     if (!secretFormatOk(token)) continue;
     for (let nl = buf.indexOf(NEWLINE, counted); nl >= 0 && nl < at; nl = buf.indexOf(NEWLINE, nl + 1)) {
