@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../helpers/cli.js";
+import { bashComplete, fishComplete, shellEnv, zshComplete } from "../helpers/shells.js";
 
 let sb: Sandbox;
 let secret: string;
@@ -259,5 +260,36 @@ describe("pattern grants on the command line", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/matches no action in the catalog \(did you mean Get\*\?\)/);
     expect(sb.ok(["role", "show", "billing-read"]).grants).toEqual(["Billing:Get*"]);
+  });
+});
+
+describe("completion of the new verbs (bash, zsh, fish)", () => {
+  beforeEach(() => {
+    sb.ok(["credential", "create", "--admin", "alice", "--name", "spare"]);
+    sb.ok(["credential", "disable", "spare"]);
+  });
+  const values = (lines: string[]) => lines.map((l) => l.split(/\t| -- /)[0]);
+
+  it("credential enable offers only disabled credentials, disable only enabled ones", () => {
+    const env = shellEnv(sb);
+    const bash = (line: string) => bashComplete(env, line, line.split(" "), sb.dir).lines;
+    expect(bash("apicred credential disable ")).toEqual([id, "ci"]);
+    expect(bash("apicred credential enable s")).toEqual(["spare"]);
+    expect(values(fishComplete(env, "apicred credential enable ", sb.dir).lines)).not.toContain("ci");
+    expect(values(fishComplete(env, "apicred credential disable c", sb.dir).lines)).toEqual(["ci"]);
+    expect(values(zshComplete(env, "apicred credential enable sp", sb.dir).lines)).toEqual(["spare"]);
+  });
+
+  it("offers the new nouns, verbs, actions for who-can and --list for check", () => {
+    const env = shellEnv(sb);
+    const bash = (line: string) => bashComplete(env, line, line.split(" "), sb.dir).lines;
+    expect(bash("apicred ")).toEqual(expect.arrayContaining(["who-can", "scan", "policy"]));
+    expect(bash("apicred credential ")).toEqual(expect.arrayContaining(["disable", "enable", "whois"]));
+    expect(bash("apicred policy ")).toEqual(expect.arrayContaining(["set", "show", "unset"]));
+    expect(bash("apicred policy set --m")).toEqual(["--max-lifetime"]);
+    expect(bash("apicred who-can getinvoice")).toEqual(["GetInvoice", "GetInvoices"]);
+    expect(bash("apicred check ci --l")).toEqual(["--list"]);
+    expect(values(fishComplete(env, "apicred scan --re", sb.dir).lines)).toEqual(["--revoke"]);
+    expect(values(zshComplete(env, "apicred who-", sb.dir).lines)).toEqual(["who-can"]);
   });
 });
