@@ -79,7 +79,7 @@ Examples:
           );
         }
         if (opts.batch) {
-          if (cred !== undefined || opts.ip !== undefined || opts.secretFile !== undefined || opts.accessKeyFile !== undefined) {
+          if (cred !== undefined || opts.ip !== undefined || opts.secretFile !== undefined || opts.accessKeyFile !== undefined || opts.list) {
             throw new UsageError("check --batch takes its requests on stdin, not as arguments or options");
           }
           return runBatch(ctx);

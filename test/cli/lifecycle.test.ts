@@ -241,6 +241,10 @@ describe("check --list", () => {
     expect(sb.run(["check", "nope", "--list"]).code).toBe(3);
     expect(sb.run(["check", "ci", "GetInvoices", "--list"]).code).toBe(2);
     expect(sb.run(["check", "ci", "--list", "--secret-file", "-"], { input: secret }).code).toBe(2);
+    expect(sb.run(["check", "--batch", "--list"], { input: "" }).code).toBe(2);
+    const pasted = sb.run(["check", secret, "--list"]);
+    expect(pasted.code).toBe(3);
+    neverPrinted(pasted);
   });
 });
 
