@@ -15,6 +15,9 @@ import { register as registerRole } from "./commands/role.js";
 import { register as registerServe } from "./commands/serve.js";
 import { register as registerIp } from "./commands/ip.js";
 import { configureHelp, register as registerHelp } from "./help/help.js";
+import { register as registerPolicy } from "./commands/policy.js";
+import { register as registerScan } from "./commands/scan.js";
+import { register as registerWhoCan } from "./commands/who-can.js";
 import { Context, type GlobalOptions } from "./context.js";
 
 declare const APICRED_VERSION: string;
@@ -81,6 +84,9 @@ export const NOUNS: readonly (readonly [names: readonly string[], register: (pro
   [["ip"], registerIp],
   [["access-key"], registerAccessKey],
   [["check"], registerCheck],
+  [["who-can"], registerWhoCan],
+  [["scan"], registerScan],
+  [["policy"], registerPolicy],
   [["export", "apply"], registerExport],
   [["audit"], registerAudit],
   [["doctor"], registerDoctor],

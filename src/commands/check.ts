@@ -7,6 +7,7 @@ import { parseAddress } from "../core/ip.js";
 import type { Context } from "../context.js";
 import { act } from "../program.js";
 import { runBatch } from "./check-batch.js";
+import { runList } from "./check-list.js";
 import { readSecretInput } from "../ui/input.js";
 
 interface CheckOptions {
@@ -16,6 +17,7 @@ interface CheckOptions {
   explain?: boolean;
   quiet?: boolean;
   batch?: boolean;
+  list?: boolean;
   secret?: string;
   accessKey?: string;
 }
@@ -54,6 +56,7 @@ export function register(program: Command): void {
     .option("--explain", "show every step of the decision")
     .option("-q, --quiet", "print nothing; the exit code says it all")
     .option("--batch", "read JSON Lines requests on stdin, write one decision per line")
+    .option("--list", "list every action the credential may run (from --ip, when given), with the grant that allows each")
     // Refused with a pointer to the safe ways, rather than an "unknown option".
     .addOption(new Option("--secret <secret>").hideHelp())
     .addOption(new Option("--access-key <key>").hideHelp())
@@ -61,7 +64,11 @@ export function register(program: Command): void {
       "after",
       `
 The secret and access key are never taken from the command line. Batch input, one JSON object per line:
-  {"credential":"…","action":"GetInvoices","ip":"203.0.113.7","secret":"apc_…","accessKey":"…"}`,
+  {"credential":"…","action":"GetInvoices","ip":"203.0.113.7","secret":"apc_…","accessKey":"…"}
+
+Examples:
+  apicred check ci-deploy GetInvoices --ip 203.0.113.7 --explain
+  apicred check ci-deploy --list               # every action it may run, by category (exit 1: none)`,
     )
     .action(
       act(async (ctx, cred: string | undefined, action: string | undefined, opts: CheckOptions) => {
@@ -72,10 +79,16 @@ The secret and access key are never taken from the command line. Batch input, on
           );
         }
         if (opts.batch) {
-          if (cred !== undefined || opts.ip !== undefined || opts.secretFile !== undefined || opts.accessKeyFile !== undefined) {
+          if (cred !== undefined || opts.ip !== undefined || opts.secretFile !== undefined || opts.accessKeyFile !== undefined || opts.list) {
             throw new UsageError("check --batch takes its requests on stdin, not as arguments or options");
           }
           return runBatch(ctx);
+        }
+        if (opts.list) {
+          if (cred === undefined || action !== undefined || opts.secretFile !== undefined || opts.accessKeyFile !== undefined) {
+            throw new UsageError("check --list takes <cred> only (and --ip): it lists the actions, with no secret or access key");
+          }
+          return runList(ctx, cred, opts.ip === undefined ? undefined : parseAddress(opts.ip));
         }
         if (cred === undefined || action === undefined) throw new UsageError("check needs <cred> and <action> (or --batch)");
         if (opts.secretFile === "-" && opts.accessKeyFile === "-") {

@@ -1,5 +1,6 @@
 // `apicred credential create | list | show | edit | rotate | delete` (alias `cred`; `delete` alias
-// `revoke`). The secret is printed once, by create and rotate, and never by anything else.
+// `revoke`); disable, enable and whois live in credential-lifecycle.ts. The secret is printed once,
+// by create and rotate, and never by anything else.
 import type { Command } from "commander";
 import { UsageError } from "../core/errors.js";
 import {
@@ -18,6 +19,7 @@ import { parseDuration, parseWhen } from "../core/durations.js";
 import { type LastUse, unusedWithin, usageFields } from "../core/usage.js";
 import type { Context } from "../context.js";
 import { act, collect } from "../program.js";
+import { registerLifecycle } from "./credential-lifecycle.js";
 import { pickAdmin, pickRoles } from "../ui/pickers.js";
 import { ago } from "../ui/ago.js";
 import { readUsageFile } from "../store/usage-file.js";
@@ -26,6 +28,7 @@ import { plural } from "../ui/text.js";
 
 function statusText(ctx: Context, v: CredentialView): string {
   const c = ctx.out.c;
+  if (v.status === "disabled") return c.yellow("disabled");
   if (v.status === "expired") return c.red("expired");
   if (v.status === "admin_disabled") return c.red("admin disabled");
   return "active";
@@ -227,6 +230,7 @@ export function register(program: Command): void {
               ref,
               { name: opts.name, description: opts.description, roles: opts.role, addRoles: opts.addRole, removeRoles: opts.removeRole, ips, expiresAt },
               record,
+              Date.parse(now),
             );
             return { view: credentialView(doc, res.credential, Date.parse(now)), changed: res.changed };
           });
@@ -279,4 +283,6 @@ export function register(program: Command): void {
         });
       }),
     );
+
+  registerLifecycle(cred);
 }

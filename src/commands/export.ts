@@ -95,6 +95,7 @@ const NOUNS: Record<ChangeKind, [string, string]> = {
   role: ["role", "roles"],
   credential: ["credential", "credentials"],
   ip: ["allowlist entry", "allowlist entries"],
+  policy: ["policy", "policies"],
 };
 
 const count = (n: number, [one, many]: [string, string]) => `${n} ${n === 1 ? one : many}`;

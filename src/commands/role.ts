@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { buildCatalog, type Catalog } from "../core/catalog.js";
 import { ConflictError } from "../core/errors.js";
-import { allowedActionCount, grantAllows, groupGrants } from "../core/grants.js";
+import { allowedActionCount, expandGrant, grantAllows, groupGrants, isPattern, PATTERNS } from "../core/grants.js";
 import { createRole, deleteRole, editRole, findRole, requireRole, roleHolders, validateRoleName } from "../core/roles.js";
 import type { Role, StoreDoc } from "../core/types.js";
 import type { Context } from "../context.js";
@@ -107,6 +107,8 @@ export function register(program: Command): void {
           createdAt: r.createdAt,
           actions: allowedActionCount(catalog, r.grants),
           grantsByCategory: groups.map((g) => ({ category: g.category, grants: g.grants })),
+          // Each pattern grant with the actions it matches right now (it also covers ones added later).
+          patterns: Object.fromEntries(r.grants.filter(isPattern).map((g) => [g, expandGrant(catalog, g)])),
         };
         await ctx.out.result(data, () => {
           const c = ctx.out.c;
@@ -118,9 +120,13 @@ export function register(program: Command): void {
           ctx.out.line(c.bold("grants"));
           if (groups.length === 0) ctx.out.line("  (none: this role allows nothing)");
           for (const g of groups) {
-            const heading = g.category === "*" ? "Everything" : g.category ?? "Not in the catalog (grant nothing)";
+            const heading =
+              g.category === "*" ? "Everything" : g.category === PATTERNS ? "Patterns" : g.category ?? "Not in the catalog (grant nothing)";
             ctx.out.line(`  ${heading}`);
-            for (const grant of g.grants) ctx.out.line(`    ${grant}`);
+            for (const grant of g.grants) {
+              const matches = data.patterns[grant];
+              ctx.out.line(matches && matches.length > 0 ? `    ${grant}  ${c.dim(`= ${matches.join(", ")}`)}` : `    ${grant}`);
+            }
           }
         });
       }),

@@ -43,10 +43,13 @@ export function valuesFromDoc(kind: ValueKind, doc: StoreDoc): Candidate[] {
       return valuesFromDoc("admin", { ...doc, admins: doc.admins.filter((a) => !a.disabled) });
     case "admin-disabled":
       return valuesFromDoc("admin", { ...doc, admins: doc.admins.filter((a) => a.disabled) });
-    case "credential": {
+    case "credential":
+    case "enabled-credential":
+    case "disabled-credential": {
       const admins = new Map(doc.admins.map((a) => [a.id, a.username]));
       const out: Candidate[] = [];
       for (const c of doc.credentials) {
+        if (kind !== "credential" && (c.disabled === true) !== (kind === "disabled-credential")) continue;
         const admin = admins.get(c.adminId);
         out.push({ value: c.identifier, description: join(c.name, c.description, admin && `admin ${admin}`) });
         if (c.name) out.push({ value: c.name, description: join(c.identifier, c.description, admin && `admin ${admin}`) });
@@ -78,6 +81,6 @@ export function valuesFromDoc(kind: ValueKind, doc: StoreDoc): Candidate[] {
 export function storeValues(env: NodeJS.ProcessEnv): ValueSource {
   return (kind, store) => {
     const path = resolveStorePath(store === undefined || store === "" ? undefined : expandTilde(store, env), env);
-    return valuesFromDoc(kind, readQuietly(path, kind === "credential"));
+    return valuesFromDoc(kind, readQuietly(path, kind.endsWith("credential")));
   };
 }

@@ -7,6 +7,8 @@ export type ValueKind =
   | "file" // a path: the shell completes files
   | "role" // role names
   | "credential" // credential identifiers and names
+  | "enabled-credential" // credentials that are not disabled (what `credential disable` can act on)
+  | "disabled-credential" // disabled credentials (what `credential enable` can act on)
   | "admin" // admin usernames
   | "admin-enabled" // usernames of enabled admins (what `admin disable` can disable)
   | "admin-disabled" // usernames of disabled admins (what `admin enable` can enable)
@@ -51,6 +53,10 @@ export const ARGUMENT_VALUES: Readonly<Record<string, readonly (ValueKind | null
   "credential edit": ["credential"],
   "credential rotate": ["credential"],
   "credential delete": ["credential"],
+  "credential disable": ["enabled-credential"],
+  "credential enable": ["disabled-credential"],
+  "who-can": ["action"],
+  "scan": ["file"],
   "ip note": ["ip-entry", null],
   "ip remove": ["ip-entry"],
   "check": ["credential", "action"],

@@ -5,6 +5,7 @@ import { requireAdmin } from "./admins.js";
 import { holdsSecret, quote } from "./echo.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { coverageKey, parseIpOrCidr } from "./ip.js";
+import { enforceLifetime } from "./policy.js";
 import { NAME_PATTERN, requireRole, validateDescription } from "./roles.js";
 import { generateIdentifier, generateSecret, hashSecret, isIdentifier, SECRET_PREFIX } from "./secrets.js";
 import { didYouMean } from "./suggest.js";
@@ -203,6 +204,7 @@ export function createCredential(
   const roleIds = roleIdsFor(doc, input.roles ?? []);
   const ips = canonicalIps(input.ips ?? []);
   const expiresAt = input.expiresAt ? input.expiresAt.toISOString() : null;
+  enforceLifetime(doc, name ?? "(new)", expiresAt, Date.parse(now), `pass --expires ${doc.policy?.maxLifetime ?? ""} or sooner`);
 
   const identifier = freshIdentifier((id) => doc.credentials.some((c) => c.identifier === id));
   const { credential, secret } = newCredentialRecord({ identifier, name, adminId: admin.id, description, roleIds, ips, expiresAt }, now);
@@ -238,6 +240,7 @@ export function editCredential(
   ref: string,
   edit: CredentialEdit,
   record: Recorder,
+  now: number = Date.now(),
 ): { credential: Credential; changed: boolean } {
   const c = resolveCredential(doc, ref);
   if (edit.roles && (edit.addRoles?.length || edit.removeRoles?.length)) {
@@ -275,6 +278,8 @@ export function editCredential(
   if (expiresAt !== c.expiresAt) change.expiresAt = expiresAt;
 
   const changed = Object.keys(change).length > 0;
+  // An edit is a change like a creation: the policy's maximum lifetime counts from now.
+  if (changed) enforceLifetime(doc, credentialLabel(c), expiresAt, now, `add --expires ${doc.policy?.maxLifetime ?? ""} (or sooner) to this edit`);
   if (changed) {
     c.name = name;
     c.description = description;
@@ -299,6 +304,7 @@ export function rotateCredential(
   record: Recorder,
 ): { credential: Credential; secret: string } {
   const c = resolveCredential(doc, ref);
+  enforceLifetime(doc, credentialLabel(c), c.expiresAt, Date.parse(now), `give it a compliant expiry first: apicred credential edit ${credentialLabel(c)} --expires ${doc.policy?.maxLifetime ?? ""}`);
   const secret = generateSecret();
   const until = graceMs > 0 ? new Date(Date.parse(now) + graceMs).toISOString() : null;
   c.previousSecret = until === null ? null : { hash: c.secretHash, until };
@@ -323,7 +329,38 @@ export function deleteCredentials(doc: StoreDoc, refs: readonly string[], record
   return targets;
 }
 
-export type CredentialStatus = "active" | "expired" | "admin_disabled";
+/**
+ * Disables or enables credentials (`credential disable|enable`): every reference is resolved first
+ * (one unknown: exit 3, nothing changes). Idempotent: those already in that state are returned in
+ * `unchanged` and not recorded again.
+ */
+export function setCredentialsDisabled(
+  doc: StoreDoc,
+  refs: readonly string[],
+  disabled: boolean,
+  record: Recorder,
+): { changed: Credential[]; unchanged: Credential[] } {
+  const targets: Credential[] = [];
+  for (const ref of refs) {
+    const c = resolveCredential(doc, ref);
+    if (!targets.includes(c)) targets.push(c);
+  }
+  const changed: Credential[] = [];
+  const unchanged: Credential[] = [];
+  for (const c of targets) {
+    if ((c.disabled === true) === disabled) {
+      unchanged.push(c);
+      continue;
+    }
+    if (disabled) c.disabled = true;
+    else delete c.disabled; // the stored form of an enabled credential stays what it always was
+    changed.push(c);
+    record(`credential:${c.identifier}`, { disabled, name: c.name });
+  }
+  return { changed, unchanged };
+}
+
+export type CredentialStatus = "active" | "disabled" | "expired" | "admin_disabled";
 
 /** What list/show/create/rotate print about a credential: never the secret or its hash. */
 export interface CredentialView {
@@ -356,7 +393,8 @@ export function credentialView(doc: StoreDoc, c: Credential, now: Date | number)
     ips: [...c.ips],
     expiresAt: c.expiresAt,
     expired,
-    status: expired ? "expired" : !admin || admin.disabled ? "admin_disabled" : "active",
+    // In the decision's order: the `enabled` step comes before `admin` and `expiry`.
+    status: c.disabled === true ? "disabled" : expired ? "expired" : !admin || admin.disabled ? "admin_disabled" : "active",
     createdAt: c.createdAt,
     rotatedAt: c.rotatedAt,
     previousSecretValidUntil: graceUntil,

@@ -13,6 +13,7 @@ import type { Admin, Credential, StoreDoc } from "./types.js";
 export const STEPS = [
   ["credential", "unknown_credential"],
   ["secret", "bad_secret"],
+  ["enabled", "credential_disabled"],
   ["admin", "admin_disabled"],
   ["expiry", "credential_expired"],
   ["ip_allowlist", "ip_not_allowed"],
@@ -144,6 +145,11 @@ export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
     if (v.ok) add("secret", "pass", v.via === "previous" ? "the previous secret, inside its grace period" : "the secret matches");
     else add("secret", "fail", v.detail);
   }
+
+  // enabled: `credential disable` turns a credential off without deleting it
+  if (!cred) add("enabled", "skipped", NO_CREDENTIAL);
+  else if (cred.disabled === true) add("enabled", "fail", `credential ${cred.name ?? cred.identifier} is disabled`);
+  else add("enabled", "pass", "the credential is enabled");
 
   // admin
   if (!cred) add("admin", "skipped", NO_CREDENTIAL);

@@ -3,6 +3,7 @@
 import { buildCatalog } from "./catalog.js";
 import { type Decision, decide, Snapshot, type StepName } from "./decide.js";
 import { grantInCatalog } from "./grants.js";
+import { policyViolators } from "./policy.js";
 import type { StoreDoc } from "./types.js";
 import { type LastUse, unusedLong } from "./usage.js";
 
@@ -85,6 +86,10 @@ export function diagnose(doc: StoreDoc, facts: DoctorFacts): Finding[] {
     const object = `credential:${c.identifier}`;
     // The action does not matter here: only the credential's own steps are read.
     const d = decide(snapshot, { credential: c.identifier, action: "", now: facts.now });
+    if (failed(d, "enabled")) {
+      add("info", "credential_disabled", object, `${label} is disabled: it is denied`,
+        `apicred credential enable ${ref}  (or \`apicred credential delete ${ref}\`)`);
+    }
     if (failed(d, "admin")) {
       const admin = snapshot.admin(c.adminId);
       if (!admin) {
@@ -111,6 +116,14 @@ export function diagnose(doc: StoreDoc, facts: DoctorFacts): Finding[] {
       add("info", "credential_unused", object, `${label} has not been used for 90 days (${last ? `last used ${last}` : "never used"})`,
         `apicred credential delete ${ref}  (if nothing needs it any more; \`apicred credential list --unused 90d\` lists them all)`);
     }
+  }
+
+  // The policy: credentials that would not be accepted today (created before it, or by hand).
+  for (const { credential: c, problem } of policyViolators(doc, facts.now)) {
+    const ref = c.name ?? c.identifier;
+    add("warning", "credential_breaks_policy", `credential:${c.identifier}`,
+      `credential ${c.name ? `${c.name} (${c.identifier})` : c.identifier} breaks the policy: ${problem}`,
+      `apicred credential edit ${ref} --expires ${doc.policy?.maxLifetime}  (or \`apicred policy unset --max-lifetime\`)`);
   }
 
   // The files.

@@ -1,4 +1,6 @@
-// Grants (SPEC.md rule 3): a canonical action name, a category wildcard `Category:*`, or `*`.
+// Grants (SPEC.md rule 3): a canonical action name, a category wildcard `Category:*`, `*`, or a
+// pattern with `*` inside an action name (`Get*`, `Billing:Get*`: every catalog action whose name
+// matches, ASCII case-insensitively, custom ones added later included).
 // Input is case-insensitive and is stored in canonical spelling; an unknown action or category is a
 // usage error (exit 2) that names it and suggests the nearest match. The matchers are pure and cheap:
 // the `check` decision engine calls them for every decision.
@@ -31,6 +33,7 @@ export function canonicalGrant(catalog: Catalog, input: string): string {
     return unknown("category", category, near && `${near}${WILDCARD_SUFFIX}`);
   }
   if (text === "") throw new UsageError("empty grant: give an action name, Category:* or *", "invalid_grant");
+  if (text.includes(EVERYTHING)) return canonicalPattern(catalog, text);
   const action = findAction(catalog, text);
   if (action) return action.name;
   // "Billing" alone is most likely meant as the whole category.
@@ -39,9 +42,64 @@ export function canonicalGrant(catalog: Catalog, input: string): string {
   return unknown("action", text, nearest(text, allActionNames(catalog)));
 }
 
-/** Sort key: `*` first, then category wildcards, then actions, each alphabetically. */
+// A pattern: an optional `Category:` and an action name in which `*` stands for any characters.
+const PATTERN = /^(?:([A-Za-z][A-Za-z0-9_-]{0,39}):)?([A-Za-z0-9_*]{1,64})$/;
+
+/** Whether a stored grant is a pattern (`Get*`, `Billing:Get*`) rather than `*`, `Category:*` or a name. */
+export function isPattern(grant: string): boolean {
+  return grant !== EVERYTHING && !grant.endsWith(WILDCARD_SUFFIX) && grant.includes(EVERYTHING);
+}
+
+/**
+ * A pattern grant in canonical form: the category in its catalog spelling, the name part as typed.
+ * It must match at least one catalog action now (else exit 2 with a suggestion): a pattern that
+ * matches nothing is a typo far more often than a grant for actions still to come.
+ */
+function canonicalPattern(catalog: Catalog, text: string): string {
+  const m = PATTERN.exec(text);
+  if (!m) {
+    throw new UsageError(
+      `invalid grant "${text}": a pattern is an action name with * for any characters, optionally after "Category:" (like Get* or Billing:Get*)`,
+      "invalid_grant",
+    );
+  }
+  if (!/[A-Za-z0-9_]/.test(m[2]!)) {
+    throw new UsageError(`unknown action "${text}" in grant: a pattern needs a letter or digit; use * for every action`, "invalid_grant");
+  }
+  let category = m[1];
+  if (category !== undefined) {
+    const found = findCategory(catalog, category);
+    if (!found) {
+      const near = nearest(category, catalog.categories.values());
+      return unknown("category", category, near && `${near}:${m[2]}`);
+    }
+    category = found;
+  }
+  const grant = category === undefined ? m[2]! : `${category}:${m[2]}`;
+  if (expandGrant(catalog, grant).length > 0) return grant;
+  const hint = patternSuggestion(catalog, m[2]!, category);
+  throw new UsageError(
+    `grant "${text}" matches no action in the catalog${hint ? ` (did you mean ${category ? `${category}:` : ""}${hint}?)` : ""}; ` +
+      "see `apicred action list`",
+    "invalid_grant",
+  );
+}
+
+/** For a pattern matching nothing: the nearest prefix (or name) that some action has, with its `*`. */
+function patternSuggestion(catalog: Catalog, pattern: string, category: string | undefined): string | undefined {
+  const names = [...catalog.actions.values()].filter((a) => category === undefined || a.category === category).map((a) => a.name);
+  const star = pattern.indexOf(EVERYTHING);
+  const prefix = pattern.slice(0, star);
+  if (prefix !== "" && star === pattern.length - 1) {
+    const near = nearest(prefix, new Set(names.map((n) => n.slice(0, prefix.length))));
+    return near && `${near}*`;
+  }
+  return nearest(pattern.replaceAll(EVERYTHING, ""), names);
+}
+
+/** Sort key: `*` first, then category wildcards, then patterns, then actions, each alphabetically. */
 export function compareGrants(a: string, b: string): number {
-  const rank = (g: string) => (g === EVERYTHING ? 0 : g.endsWith(WILDCARD_SUFFIX) ? 1 : 2);
+  const rank = (g: string) => (g === EVERYTHING ? 0 : g.endsWith(WILDCARD_SUFFIX) ? 1 : g.includes(EVERYTHING) ? 2 : 3);
   return rank(a) - rank(b) || a.localeCompare(b);
 }
 
@@ -50,14 +108,28 @@ export function compareGrants(a: string, b: string): number {
  * written), duplicates removed, sorted with compareGrants.
  */
 export function canonicalGrants(catalog: Catalog, inputs: readonly string[]): string[] {
-  const out = new Set<string>();
-  for (const input of inputs) out.add(canonicalGrant(catalog, input));
-  return [...out].sort(compareGrants);
+  // Keyed case-insensitively: `get*` and `Get*` are the same pattern (names and categories already
+  // come out in one canonical spelling).
+  const out = new Map<string, string>();
+  for (const input of inputs) {
+    const g = canonicalGrant(catalog, input);
+    if (!out.has(g.toLowerCase())) out.set(g.toLowerCase(), g);
+  }
+  return [...out.values()].sort(compareGrants);
 }
 
-/** Does the grant still name something in the catalog (`*`, a known category, a known action)? */
+/** The catalog actions a grant allows now, sorted by name (how `role show` expands a pattern). */
+export function expandGrant(catalog: Catalog, grant: string): string[] {
+  const g = compileGrant(grant);
+  const out: string[] = [];
+  for (const a of catalog.actions.values()) if (allows(g, a.name.toLowerCase(), a.category.toLowerCase())) out.push(a.name);
+  return out.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+}
+
+/** Does the grant still name something in the catalog (`*`, a known category, a known action, a pattern matching one)? */
 export function grantInCatalog(catalog: Catalog, grant: string): boolean {
   if (grant === EVERYTHING) return true;
+  if (isPattern(grant)) return expandGrant(catalog, grant).length > 0;
   const category = wildcardCategory(grant);
   return category !== undefined ? findCategory(catalog, category) !== undefined : findAction(catalog, grant) !== undefined;
 }
@@ -70,15 +142,23 @@ export function wildcardCategory(grant: string): string | undefined {
 /** A grant prepared for matching: what it covers, lower-cased once. */
 interface CompiledGrant {
   grant: string;
-  kind: "everything" | "category" | "action";
-  /** The lower-case category or action name ("" for everything). */
+  kind: "everything" | "category" | "action" | "pattern";
+  /** The lower-case category or action name ("" for everything; a pattern's category or ""). */
   key: string;
+  /** Patterns only, compiled once per store read: the name part, anchored, `*` as `.*`. */
+  re?: RegExp;
 }
 
 function compileGrant(grant: string): CompiledGrant {
   if (grant === EVERYTHING) return { grant, kind: "everything", key: "" };
   if (grant.endsWith(WILDCARD_SUFFIX)) return { grant, kind: "category", key: grant.slice(0, -WILDCARD_SUFFIX.length).toLowerCase() };
-  return { grant, kind: "action", key: grant.toLowerCase() };
+  if (!grant.includes(EVERYTHING)) return { grant, kind: "action", key: grant.toLowerCase() };
+  // Only patterns pay for a RegExp. Names are [A-Za-z0-9_] (checked on input), so nothing but `*`
+  // needs escaping; still, escape everything else in case a hand-edited store holds odd text.
+  const colon = grant.lastIndexOf(":");
+  const name = grant.slice(colon + 1).toLowerCase();
+  const source = name.split(EVERYTHING).map((part) => part.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&")).join(".*");
+  return { grant, kind: "pattern", key: colon < 0 ? "" : grant.slice(0, colon).toLowerCase(), re: new RegExp(`^${source}$`) };
 }
 
 /**
@@ -87,6 +167,7 @@ function compileGrant(grant: string): CompiledGrant {
  * so a grant stays effective whatever spelling the catalog uses.
  */
 function allows(g: CompiledGrant, lowerName: string, lowerCategory: string): boolean {
+  if (g.kind === "pattern") return (g.key === "" || g.key === lowerCategory) && g.re!.test(lowerName);
   return g.kind === "everything" || g.key === (g.kind === "category" ? lowerCategory : lowerName);
 }
 
@@ -132,6 +213,9 @@ export function allowedActionCount(catalog: Catalog, grants: readonly string[]):
   return n;
 }
 
+/** The group of patterns without a category (`Get*`) in groupGrants. */
+export const PATTERNS = "(patterns)";
+
 export interface GrantGroup {
   /** A category, `*` for the everything grant, or null for grants that no longer name a catalog action. */
   category: string | null;
@@ -151,14 +235,20 @@ export function groupGrants(catalog: Catalog, grants: readonly string[]): GrantG
   };
   for (const grant of [...grants].sort(compareGrants)) {
     if (grant === EVERYTHING) add(EVERYTHING, grant);
-    else {
+    else if (isPattern(grant)) {
+      // `Billing:Get*` belongs to Billing; `Get*` spans categories: with the `*` group when nothing
+      // else is there would mislead, so under the pattern's own heading (PATTERNS).
+      const colon = grant.lastIndexOf(":");
+      const category = colon < 0 ? PATTERNS : findCategory(catalog, grant.slice(0, colon));
+      add(category !== undefined && grantInCatalog(catalog, grant) ? category : null, grant);
+    } else {
       const category = wildcardCategory(grant);
       if (category !== undefined) add(findCategory(catalog, category) ?? null, grant);
       else add(findAction(catalog, grant)?.category ?? null, grant);
     }
   }
   const keys = [...groups.keys()].sort((a, b) => {
-    const rank = (k: string | null) => (k === EVERYTHING ? 0 : k === null ? 2 : 1);
+    const rank = (k: string | null) => (k === EVERYTHING ? 0 : k === PATTERNS ? 1 : k === null ? 3 : 2);
     return rank(a) - rank(b) || String(a).localeCompare(String(b));
   });
   return keys.map((category) => ({ category, grants: groups.get(category)! }));

@@ -24,6 +24,7 @@ import {
 import { addCustomAction, removeCustomAction } from "./custom-actions.js";
 import { parseDateTime } from "./durations.js";
 import { quote } from "./echo.js";
+import { canonicalMaxLifetime, lifetimeProblem, setMaxLifetime } from "./policy.js";
 import { AppError, UsageError } from "./errors.js";
 import { canonicalGrant, compareGrants, grantInCatalog } from "./grants.js";
 import { coverageKey, parseIpOrCidr } from "./ip.js";
@@ -58,6 +59,8 @@ export interface ExportCredential {
   roles: string[];
   ips: string[];
   expiresAt: string | null;
+  /** Only when true (`credential disable`); absent = enabled. */
+  disabled?: true;
 }
 export interface ExportIp {
   address: string;
@@ -70,6 +73,8 @@ export interface ExportDoc {
   roles: ExportRole[];
   credentials: ExportCredential[];
   ipAllowlist: ExportIp[];
+  /** Only when a policy is set (`apicred policy`). */
+  policy?: { maxLifetime: string };
 }
 
 /** Locale-independent ordering (the same bytes on every machine): case-insensitive, then exact. */
@@ -111,15 +116,17 @@ export function exportDoc(doc: StoreDoc): ExportDoc {
       }).sort(byText),
       ips: [...c.ips].sort(byText),
       expiresAt: c.expiresAt,
+      ...(c.disabled === true ? { disabled: true as const } : {}),
     })),
     ipAllowlist: doc.ipAllowlist.map((e) => ({ address: e.address, note: e.note })).sort((a, b) => byText(a.address, b.address)),
+    ...(doc.policy?.maxLifetime !== undefined ? { policy: { maxLifetime: doc.policy.maxLifetime } } : {}),
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 // The plan
 
-export type ChangeKind = "admin" | "action" | "role" | "credential" | "ip";
+export type ChangeKind = "admin" | "action" | "role" | "credential" | "ip" | "policy";
 export type ChangeOp = "create" | "update" | "remove";
 
 export interface FieldChange {
@@ -178,6 +185,7 @@ interface WantedCredential {
   roles: string[];
   ips: string[];
   expiresAt: string | null;
+  disabled: boolean;
   existing?: Credential;
   change?: Change;
 }
@@ -202,6 +210,8 @@ interface Work {
   roles: { create: WantedRole[]; update: WantedRole[]; remove: Role[] };
   credentials: { create: WantedCredential[]; update: WantedCredential[]; remove: Credential[] };
   ips: { create: WantedIp[]; update: WantedIp[]; remove: IpEntry[] };
+  /** Set when the document's policy differs from the store's: the new max lifetime (undefined = none). */
+  policy?: { maxLifetime: string | undefined };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -298,11 +308,12 @@ function sectionAt(p: Problems, doc: Json, key: string): { value: unknown; path:
 }
 
 // "$schema": where editors find schema/apply.schema.json (`apicred export --schema`); its value is not used.
-const TOP = ["$schema", "version", "admins", "actions", "roles", "credentials", "ipAllowlist"] as const;
+const TOP = ["$schema", "version", "admins", "actions", "roles", "credentials", "ipAllowlist", "policy"] as const;
 const ADMIN_FIELDS = ["username", "disabled"];
 const ACTION_FIELDS = ["name", "category"];
 const ROLE_FIELDS = ["name", "description", "grants"];
-const CREDENTIAL_FIELDS = ["name", "identifier", "admin", "description", "roles", "ips", "expiresAt"];
+const CREDENTIAL_FIELDS = ["name", "identifier", "admin", "description", "roles", "ips", "expiresAt", "disabled"];
+const POLICY_FIELDS = ["maxLifetime"];
 const IP_FIELDS = ["address", "note"];
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
@@ -353,6 +364,23 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
       p.add("version", typeof version === "number" && version > EXPORT_VERSION
         ? `${version} was written by a newer apicred; this one reads version ${EXPORT_VERSION}`
         : `must be ${EXPORT_VERSION}`);
+    }
+  }
+
+  // --- policy (first: it decides which credentials below are acceptable) ------------------------
+  let maxLifetime = doc.policy?.maxLifetime;
+  if (top.policy !== undefined) {
+    const o = objectAt(p, "policy", top.policy, POLICY_FIELDS);
+    const text = o === undefined ? undefined : optionalStringAt(p, "policy.maxLifetime", o.maxLifetime);
+    if (text !== undefined) {
+      const wanted = text === null ? undefined : p.check("policy.maxLifetime", () => canonicalMaxLifetime(text, "maxLifetime"));
+      if (text === null || wanted !== undefined) {
+        maxLifetime = wanted;
+        if (wanted !== doc.policy?.maxLifetime) {
+          work.policy = { maxLifetime: wanted };
+          changes.push({ op: "update", kind: "policy", name: "maxLifetime", fields: [{ field: "maxLifetime", from: doc.policy?.maxLifetime ?? null, to: wanted ?? null }] });
+        }
+      }
     }
   }
 
@@ -577,6 +605,11 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
         if (date === undefined) bad = true;
         else expiresAt = date.toISOString();
       }
+      const disabled = o.disabled === undefined ? false : o.disabled;
+      if (typeof disabled !== "boolean") {
+        p.add(`${path}.disabled`, `must be true or false, not ${typeName(disabled)}`);
+        bad = true;
+      }
       if (identifier && isIdentifier(identifier)) {
         const seen = idPaths.get(identifier);
         if (seen) {
@@ -606,7 +639,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
         matched.set(existing, path);
       }
       wantedList.push({
-        w: { name: name ?? null, identifier: identifier ?? null, admin: admin!.toLowerCase(), description: description!, roles, ips, expiresAt, existing },
+        w: { name: name ?? null, identifier: identifier ?? null, admin: admin!.toLowerCase(), description: description!, roles, ips, expiresAt, disabled: disabled === true, existing },
         path,
       });
     }
@@ -629,7 +662,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
       }
     }
     if (p.list.length === 0) {
-      for (const { w } of wantedList) {
+      for (const { w, path } of wantedList) {
         const adminName = finalAdmins.get(w.admin)!.username;
         const roleNames = w.roles.map((r) => finalRoles.get(r)!);
         if (!w.existing) {
@@ -651,12 +684,16 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
           if (!sameSet(oldRoles.map((r) => r.toLowerCase()), w.roles)) fields.push({ field: "roles", from: oldRoles, to: roleNames });
           if (!sameSet(c.ips, w.ips)) fields.push({ field: "ips", from: [...c.ips], to: w.ips });
           if (c.expiresAt !== w.expiresAt) fields.push({ field: "expiresAt", from: c.expiresAt, to: w.expiresAt });
+          if ((c.disabled === true) !== w.disabled) fields.push({ field: "disabled", from: c.disabled === true, to: w.disabled });
           if (fields.length) {
             w.change = { op: "update", kind: "credential", name: label(w), identifier: c.identifier, fields };
             work.credentials.update.push(w);
             changes.push(w.change);
           }
         }
+        // The policy holds for what this apply creates or changes, like `credential create|edit`.
+        const problem = !w.existing || w.change ? lifetimeProblem(w.expiresAt, now, maxLifetime) : undefined;
+        if (problem) p.add(`${path}.expiresAt`, `${problem} (the policy's maxLifetime)`);
         const admin = finalAdmins.get(w.admin)!;
         if (admin.disabled && (!w.existing || w.change)) {
           warnings.push(`credential ${label(w)} belongs to admin ${admin.username}, which is disabled: it is denied until \`apicred admin enable ${admin.username}\``);
@@ -735,7 +772,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
   }
   const actionRemoves: Change[] = work.actions.remove.map((a) => ({ op: "remove", kind: "action", name: a.name }));
   const roleRemoves: Change[] = work.roles.remove.map((r) => ({ op: "remove", kind: "role", name: r.name }));
-  const ordered = [...adminChanges, ...changes.filter((c) => c.kind === "action"), ...actionRemoves, ...changes.filter((c) => c.kind === "role"), ...roleRemoves, ...changes.filter((c) => c.kind === "credential"), ...changes.filter((c) => c.kind === "ip")];
+  const ordered = [...changes.filter((c) => c.kind === "policy"), ...adminChanges, ...changes.filter((c) => c.kind === "action"), ...actionRemoves, ...changes.filter((c) => c.kind === "role"), ...roleRemoves, ...changes.filter((c) => c.kind === "credential"), ...changes.filter((c) => c.kind === "ip")];
   const counts: Record<ChangeOp, number> = { create: 0, update: 0, remove: 0 };
   for (const c of ordered) counts[c.op]++;
   return { changes: ordered, counts, warnings, work };
@@ -769,6 +806,8 @@ export type Progress = (done: number, total: number) => void;
  */
 export function applyPlan(doc: StoreDoc, plan: Plan, now: string, record: Recorder, progress?: Progress): CreatedCredential[] {
   const w = plan.work;
+
+  if (w.policy) setMaxLifetime(doc, w.policy.maxLifetime, record);
 
   // Admins first: credentials may refer to new ones.
   for (const a of w.admins.create) {
@@ -836,6 +875,8 @@ export function applyPlan(doc: StoreDoc, plan: Plan, now: string, record: Record
     cred.roleIds = c.roles.map((r) => roleIds.get(r)!.id);
     cred.ips = c.ips;
     cred.expiresAt = c.expiresAt;
+    if (c.disabled) cred.disabled = true;
+    else delete cred.disabled;
     record(`credential:${cred.identifier}`, change);
   }
   const created: CreatedCredential[] = [];
@@ -851,6 +892,7 @@ export function applyPlan(doc: StoreDoc, plan: Plan, now: string, record: Record
         { identifier, name: c.name, adminId: admin.id, description: c.description, roleIds: roles.map((r) => r.id), ips: c.ips, expiresAt: c.expiresAt },
         now,
       );
+      if (c.disabled) credential.disabled = true;
       doc.credentials.push(credential);
       record(`credential:${identifier}`, {
         created: true,
@@ -859,6 +901,7 @@ export function applyPlan(doc: StoreDoc, plan: Plan, now: string, record: Record
         roles: roles.map((r) => r.name),
         ips: c.ips,
         expiresAt: c.expiresAt,
+        ...(c.disabled ? { disabled: true } : {}),
       });
       c.change!.identifier = identifier;
       created.push({ name: c.name, identifier, secret });

@@ -47,6 +47,8 @@ export interface Credential {
   secretHash: string;
   previousSecret: PreviousSecret | null;
   rotatedAt: string | null;
+  /** Denied by the decision's `enabled` step while true. Absent (stores written before it) = enabled. */
+  disabled?: boolean;
 }
 
 export interface IpEntry {
@@ -72,6 +74,13 @@ export interface StoreDoc {
   credentials: Credential[];
   ipAllowlist: IpEntry[];
   accessKey: AccessKey | null;
+  /** Store-wide rules (`apicred policy`). Absent = no policy. */
+  policy?: Policy;
+}
+
+export interface Policy {
+  /** The longest a credential may live from its creation or last edit, as a duration (`365d`). */
+  maxLifetime?: string;
 }
 
 export function emptyStore(): StoreDoc {

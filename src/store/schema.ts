@@ -1,6 +1,7 @@
 // Validates a parsed store document, so a hand-edited file with a wrong field type is reported
 // (exit 5, naming the field) instead of crashing a command later.
 import { StoreError } from "../core/errors.js";
+import { isMaxLifetime } from "../core/policy.js";
 import { STORE_VERSION, type StoreDoc } from "../core/types.js";
 
 type Check = (value: unknown) => boolean;
@@ -30,10 +31,14 @@ const SHAPES: Record<string, Record<string, Check>> = {
     secretHash: str,
     previousSecret: (v) => v === null || (isObject(v) && str(v.hash) && time(v.until)),
     rotatedAt: strOrNull,
+    // Optional: stores written before `credential disable` existed have no such field (= enabled).
+    disabled: (v) => v === undefined || bool(v),
   },
   ipAllowlist: { address: str, note: str, addedAt: str },
 };
 const ACCESS_KEY: Record<string, Check> = { hash: str, fingerprint: str, setAt: str };
+/** A policy that cannot be read would silently stop being enforced: it must parse, or the store is invalid. */
+const POLICY: Record<string, Check> = { maxLifetime: (v) => v === undefined || (typeof v === "string" && isMaxLifetime(v)) };
 
 function fail(file: string, where: string, what: string): never {
   throw new StoreError(
@@ -85,5 +90,6 @@ export function validateStore(value: unknown, file: string): StoreDoc {
     for (let i = 0; i < items.length; i++) checkFields(file, `${list}[${i}]`, items[i], shape);
   }
   if (value.accessKey !== null) checkFields(file, "accessKey", value.accessKey, ACCESS_KEY);
+  if (value.policy !== undefined) checkFields(file, "policy", value.policy, POLICY);
   return value as unknown as StoreDoc;
 }

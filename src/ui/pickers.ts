@@ -3,7 +3,7 @@
 import type { Catalog } from "../core/catalog.js";
 import { listActions } from "../core/catalog.js";
 import { safe } from "../core/echo.js";
-import { EVERYTHING, compareGrants, grantInCatalog } from "../core/grants.js";
+import { EVERYTHING, compareGrants, grantInCatalog, isPattern } from "../core/grants.js";
 import type { StoreDoc } from "../core/types.js";
 import { asked, promptContext, prompts } from "./prompts.js";
 
@@ -47,14 +47,28 @@ export function grantPickerItems(catalog: Catalog, current: readonly string[]): 
     if (list) list.push(label);
     else byCategory.set(action.category, [label]);
   }
+  const offered = new Set<string>();
   for (const [category, actions] of byCategory) {
     const wildcard = `${category}:*`;
     items.push({ heading: `${category} (${actions.length})` });
     items.push({ value: wildcard, name: `${wildcard} (all ${category} actions)`, short: wildcard, checked: held.has(wildcard) });
+    // Read-only, Stripe-style: every Get… action of the category, also ones added later.
+    const readOnly = `${category}:Get*`;
+    const reads = actions.filter((a) => a.startsWith("Get")).length;
+    if (reads > 0) {
+      offered.add(readOnly);
+      items.push({ value: readOnly, name: `${readOnly} (read-only: the ${reads} Get… actions)`, short: readOnly, checked: held.has(readOnly) });
+    }
     for (const label of actions) {
       const name = label.replace(/ \(custom\)$/, "");
       items.push({ value: name, name: label, checked: held.has(name) });
     }
+  }
+  // Other patterns the role holds (`Get*`, `*Invoice*`) are kept ticked, or saving would drop them.
+  const patterns = current.filter((g) => isPattern(g) && !offered.has(g) && grantInCatalog(catalog, g)).sort(compareGrants);
+  if (patterns.length > 0) {
+    items.push({ heading: "Patterns" });
+    for (const g of patterns) items.push({ value: g, name: g, checked: true });
   }
   const orphans = current.filter((g) => !grantInCatalog(catalog, g)).sort(compareGrants);
   if (orphans.length > 0) {

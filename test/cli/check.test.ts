@@ -42,10 +42,10 @@ describe("check", () => {
     expect(Object.keys(d)).toEqual(["allowed", "reason", "credential", "action", "ip", "matched", "steps"]);
     expect(d).toMatchObject({ allowed: false, reason: "ip_not_allowed", credential: id, action: "GetInvoices", ip: "198.51.100.9", matched: [] });
     expect(d.steps.map((s: any) => [s.step, s.result])).toEqual([
-      ["credential", "pass"], ["secret", "skipped"], ["admin", "pass"], ["expiry", "pass"], ["ip_allowlist", "fail"],
+      ["credential", "pass"], ["secret", "skipped"], ["enabled", "pass"], ["admin", "pass"], ["expiry", "pass"], ["ip_allowlist", "fail"],
       ["credential_ip", "pass"], ["action", "pass"], ["roles", "pass"], ["grant", "pass"],
     ]);
-    expect(d.steps[4].detail).toBe("198.51.100.9 is not on the allowlist");
+    expect(d.steps[5].detail).toBe("198.51.100.9 is not on the allowlist");
     expect(d.steps.filter((s: any) => "detail" in s)).toHaveLength(1);
     const explained = sb.run(["check", id, "GetInvoices", "--ip", "198.51.100.9", "--json", "--explain"]).json();
     expect(explained.steps[0]).toEqual({ step: "credential", result: "pass", detail: "credential ci-deploy" });

@@ -37,6 +37,9 @@ function store(over: { creds?: Credential[]; disabled?: boolean; allowlist?: str
     { id: "r-all", name: "everything", description: "", grants: ["*"], createdAt: "t" },
     { id: "r-empty", name: "empty", description: "", grants: [], createdAt: "t" },
     { id: "r-custom", name: "modules", description: "", grants: ["Custom:*"], createdAt: "t" },
+    { id: "r-reader", name: "reader", description: "", grants: ["Get*"], createdAt: "t" },
+    { id: "r-billread", name: "billing-read", description: "", grants: ["Billing:Get*"], createdAt: "t" },
+    { id: "r-sync", name: "sync", description: "", grants: ["*Sync"], createdAt: "t" },
   );
   if (over.custom) doc.actions.push({ name: "MyModuleSync", category: "Custom", createdAt: "t" });
   doc.credentials = over.creds ?? [cred()];
@@ -105,6 +108,19 @@ describe("decide: the reason is the first failing step", () => {
     ["new secret during the grace", store({ creds: [cred({ previousSecret: { hash: hashSecret(OLD_SECRET), until: "2026-07-01T00:00:00.000Z" } })] }), { secret: SECRET }, "allowed"],
     ["first failure wins: expired and IP", store({ creds: [cred({ expiresAt: "2020-01-01T00:00:00.000Z" })] }), { ip: "198.51.100.9" }, "credential_expired"],
     ["first failure wins: disabled and bad secret", store({ disabled: true }), { secret: generateSecret() }, "bad_secret"],
+    ["disabled credential", store({ creds: [cred({ disabled: true })] }), {}, "credential_disabled"],
+    ["disabled credential, right secret", store({ creds: [cred({ disabled: true })] }), { secret: SECRET }, "credential_disabled"],
+    ["disabled: false is enabled", store({ creds: [cred({ disabled: false })] }), {}, "allowed"],
+    ["first failure wins: bad secret before disabled", store({ creds: [cred({ disabled: true })] }), { secret: generateSecret() }, "bad_secret"],
+    ["first failure wins: disabled before a disabled admin", store({ disabled: true, creds: [cred({ disabled: true })] }), {}, "credential_disabled"],
+    ["first failure wins: disabled before expired and IP", store({ creds: [cred({ disabled: true, expiresAt: "2020-01-01T00:00:00.000Z" })] }), { ip: "198.51.100.9" }, "credential_disabled"],
+    ["access key never bypasses a disabled credential", store({ key: true, creds: [cred({ disabled: true })] }), { ip: "198.51.100.9", accessKey: ACCESS_KEY }, "credential_disabled"],
+    ["pattern grant Get* allows a Get action", store({ creds: [cred({ roleIds: ["r-reader"] })] }), { action: "getclients" }, "allowed"],
+    ["pattern grant Get* does not allow Add", store({ creds: [cred({ roleIds: ["r-reader"] })] }), { action: "AddClient" }, "action_not_allowed"],
+    ["Billing:Get* allows a Billing Get action", store({ creds: [cred({ roleIds: ["r-billread"] })] }), { action: "GetInvoices" }, "allowed"],
+    ["Billing:Get* stays inside Billing", store({ creds: [cred({ roleIds: ["r-billread"] })] }), { action: "GetClients" }, "action_not_allowed"],
+    ["Billing:Get* does not allow a Billing write", store({ creds: [cred({ roleIds: ["r-billread"] })] }), { action: "AddTransaction" }, "action_not_allowed"],
+    ["a pattern covers a custom action added later", store({ custom: true, creds: [cred({ roleIds: ["r-sync"] })] }), { action: "MyModuleSync" }, "allowed"],
   ];
 
   it.each(cases)("%s", (_name, doc, req, reason) => {
@@ -127,14 +143,14 @@ describe("decide: the reason is the first failing step", () => {
 describe("decide: steps are skipped, never passed, when not evaluated", () => {
   it("skips secret and both IP steps without a secret or --ip", () => {
     expect(results(run(store()))).toEqual({
-      credential: "pass", secret: "skipped", admin: "pass", expiry: "pass", ip_allowlist: "skipped",
+      credential: "pass", secret: "skipped", enabled: "pass", admin: "pass", expiry: "pass", ip_allowlist: "skipped",
       credential_ip: "skipped", action: "pass", roles: "pass", grant: "pass",
     });
   });
 
   it("an unknown credential skips what needs it but still checks the action", () => {
     expect(results(run(store(), { credential: "nope", ip: "198.51.100.9", secret: SECRET, action: "Nope" }))).toEqual({
-      credential: "fail", secret: "skipped", admin: "skipped", expiry: "skipped", ip_allowlist: "fail",
+      credential: "fail", secret: "skipped", enabled: "skipped", admin: "skipped", expiry: "skipped", ip_allowlist: "fail",
       credential_ip: "skipped", action: "fail", roles: "skipped", grant: "skipped",
     });
   });
@@ -142,16 +158,28 @@ describe("decide: steps are skipped, never passed, when not evaluated", () => {
   it("evaluates every step after a failure, like SPEC.md's example", () => {
     const d = run(store(), { ip: "198.51.100.9" });
     expect(results(d)).toEqual({
-      credential: "pass", secret: "skipped", admin: "pass", expiry: "pass", ip_allowlist: "fail",
+      credential: "pass", secret: "skipped", enabled: "pass", admin: "pass", expiry: "pass", ip_allowlist: "fail",
       credential_ip: "pass", action: "pass", roles: "pass", grant: "pass",
     });
-    expect(d.steps[4]).toEqual({ step: "ip_allowlist", result: "fail", detail: "198.51.100.9 is not on the allowlist" });
+    expect(d.steps[5]).toEqual({ step: "ip_allowlist", result: "fail", detail: "198.51.100.9 is not on the allowlist" });
     // Like SPEC.md's example, only failed steps carry a detail, unless the caller asks to explain.
     expect(d.steps.filter((s) => s.detail !== undefined).map((s) => s.step)).toEqual(["ip_allowlist"]);
     const explained = run(store(), { ip: "198.51.100.9", explain: true });
     expect(explained.steps.every((s) => typeof s.detail === "string" && s.detail !== "")).toBe(true);
     expect(explained.steps.map((s) => s.result)).toEqual(d.steps.map((s) => s.result));
     expect(d.matched).toEqual([]);
+  });
+
+  it("skips the enabled step without a credential, fails it for a disabled one with its name", () => {
+    expect(results(run(store(), { credential: "nope" })).enabled).toBe("skipped");
+    const d = run(store({ creds: [cred({ disabled: true })] }));
+    expect(d.steps[2]).toEqual({ step: "enabled", result: "fail", detail: "credential ci is disabled" });
+    expect(d.matched).toEqual([]);
+  });
+
+  it("lists the pattern grant that allows an action, as stored", () => {
+    const d = run(store({ creds: [cred({ roleIds: ["r-reader", "r-billread"] })] }), { action: "GETINVOICES" });
+    expect(d.matched).toEqual([{ role: "reader", grant: "Get*" }, { role: "billing-read", grant: "Billing:Get*" }]);
   });
 
   it("skips the grant step when the action is unknown or there are no roles", () => {
@@ -195,10 +223,10 @@ describe("decide: the report", () => {
   it("reports the access key as valid or invalid when one is presented, and never the key", () => {
     const bypass = run(store({ key: true, allowlist: [] }), { ip: "198.51.100.9", accessKey: ACCESS_KEY, explain: true });
     expect(bypass.accessKey).toBe("valid");
-    expect(bypass.steps[4]!.detail).toMatch(/access key/);
+    expect(bypass.steps[5]!.detail).toMatch(/access key/);
     const wrong = run(store({ key: true }), { ip: "198.51.100.9", accessKey: "not-the-key-0123456" });
     expect(wrong.accessKey).toBe("invalid");
-    expect(wrong.steps[4]!.detail).toMatch(/access key given is invalid/);
+    expect(wrong.steps[5]!.detail).toMatch(/access key given is invalid/);
     expect(JSON.stringify([bypass, wrong])).not.toContain(ACCESS_KEY);
   });
 

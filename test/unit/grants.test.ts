@@ -7,8 +7,10 @@ import {
   canonicalGrants,
   editGrants,
   grantAllows,
+  expandGrant,
   grantInCatalog,
   groupGrants,
+  isPattern,
   matchedGrants,
   roleIndex,
 } from "../../src/core/grants.js";
@@ -162,5 +164,71 @@ describe("display helpers", () => {
     ["Gone:*", false],
   ])("grantInCatalog(%s) = %s", (grant, known) => {
     expect(grantInCatalog(catalog, grant)).toBe(known);
+  });
+});
+
+describe("pattern grants", () => {
+  it.each([
+    ["Get*", "Get*"],
+    [" Get* ", "Get*"],
+    ["billing:Get*", "Billing:Get*"],
+    ["*Invoice*", "*Invoice*"],
+    ["*Sync", "*Sync"],
+  ])("%j -> %s", (input, canonical) => {
+    expect(canonicalGrant(catalog, input)).toBe(canonical);
+    expect(isPattern(canonical)).toBe(true);
+  });
+
+  it.each([
+    ["Gte*", /grant "Gte\*" matches no action in the catalog \(did you mean Get\*\?\)/],
+    ["Billing:Xyz*", /grant "Billing:Xyz\*" matches no action/],
+    ["Bilin:Get*", /unknown category "Bilin" in grant \(did you mean Billing:Get\*\?\)/],
+    ["Get-*", /invalid grant "Get-\*": a pattern is an action name/],
+    ["Get.*", /invalid grant/],
+    ["***", /a pattern needs a letter or digit/],
+  ])("%j is a usage error (exit 2): %s", (input, message) => {
+    expect(() => canonicalGrant(catalog, input)).toThrow(UsageError);
+    try {
+      canonicalGrant(catalog, input);
+    } catch (e) {
+      expect((e as UsageError).exitCode).toBe(2);
+      expect((e as UsageError).message).toMatch(message);
+    }
+  });
+
+  it("matches ASCII case-insensitively, anchored at both ends, within its category", () => {
+    expect(grantAllows("get*", action("GetClients"))).toBe(true);
+    expect(grantAllows("Get*", action("AddClient"))).toBe(false);
+    expect(grantAllows("*Sync", action("MyModuleSync"))).toBe(true);
+    expect(grantAllows("*Sync", { name: "MySynced", category: "Billing", custom: true })).toBe(false);
+    expect(grantAllows("Get*", { name: "ForgetMe", category: "Billing", custom: true })).toBe(false);
+    expect(grantAllows("Billing:Get*", action("GetInvoices"))).toBe(true);
+    expect(grantAllows("Billing:Get*", action("GetClients"))).toBe(false);
+    expect(grantAllows("Client:*Client*", action("GetClients"))).toBe(true);
+  });
+
+  it("covers custom actions added after it was granted (compiled against names, not a frozen list)", () => {
+    const grant = canonicalGrant(buildCatalog([]), "Billing:Get*");
+    const later = findAction(buildCatalog([{ name: "GetSyncStatus", category: "Billing", createdAt: "" }]), "GetSyncStatus")!;
+    const roles = roleIndex([{ id: "r", name: "r", description: "", grants: [grant], createdAt: "" }]);
+    expect(matchedGrants(["r"], roles, later)).toEqual([{ role: "r", grant }]);
+  });
+
+  it("dedupes patterns case-insensitively and sorts them after wildcards, before actions", () => {
+    expect(canonicalGrants(catalog, ["GetInvoices", "get*", "Get*", "Billing:*"])).toEqual(["Billing:*", "get*", "GetInvoices"]);
+  });
+
+  it("expands to the actions it matches now; in the catalog only while it matches one", () => {
+    expect(expandGrant(catalog, "Billing:Get*")).toContain("GetInvoices");
+    expect(expandGrant(catalog, "Billing:Get*")).not.toContain("GetClients");
+    expect(expandGrant(catalog, "*Sync")).toEqual(["MyModuleSync"]);
+    expect(grantInCatalog(catalog, "*Sync")).toBe(true);
+    expect(grantInCatalog(buildCatalog([]), "*Sync")).toBe(false);
+    expect(allowedActionCount(catalog, ["Billing:Get*"])).toBe(expandGrant(catalog, "Billing:Get*").length);
+  });
+
+  it("groups Category:Get* under its category and bare patterns under their own heading", () => {
+    const groups = groupGrants(catalog, ["Get*", "Billing:Get*", "GetClients"]);
+    expect(groups.map((g) => g.category)).toEqual(["(patterns)", "Billing", "Client"]);
   });
 });

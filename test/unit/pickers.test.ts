@@ -30,9 +30,11 @@ describe("grantPickerItems", () => {
     expect(billingActions.find((i) => (i as { value: string }).value === "MyModuleSync")).toMatchObject({ name: "MyModuleSync (custom)" });
   });
 
-  it("lists every catalog action once, one heading and one wildcard per category", () => {
+  it("lists every catalog action once, one heading and one wildcard per category, a read-only Get* where it has reads", () => {
     expect(items.filter(isHeading)).toHaveLength(1 + catalog.categories.size);
-    expect(choices).toHaveLength(1 + catalog.categories.size + listActions(catalog).length);
+    const withReads = new Set(listActions(catalog).filter((a) => a.name.startsWith("Get")).map((a) => a.category));
+    expect(choices).toHaveLength(1 + catalog.categories.size + withReads.size + listActions(catalog).length);
+    expect(items).toContainEqual(expect.objectContaining({ value: "Billing:Get*", name: expect.stringMatching(/^Billing:Get\* \(read-only: the \d+ Get… actions\)$/) }));
     expect(new Set(choices.map((c) => (c as { value: string }).value)).size).toBe(choices.length);
   });
 
@@ -41,6 +43,13 @@ describe("grantPickerItems", () => {
     const ticked = held.filter((i) => !isHeading(i) && i.checked).map((i) => (i as { value: string }).value);
     expect(ticked.sort()).toEqual(["Client:*", "GetInvoices", "GoneAction"]);
     expect(held.at(-2)).toEqual({ heading: "No longer in the catalog" });
+  });
+
+  it("keeps held patterns it does not offer ticked, so saving never drops them", () => {
+    const held = grantPickerItems(catalog, ["Get*", "Billing:Get*"]);
+    const ticked = held.filter((i) => !isHeading(i) && i.checked).map((i) => (i as { value: string }).value);
+    expect(ticked.sort()).toEqual(["Billing:Get*", "Get*"]);
+    expect(held).toContainEqual({ heading: "Patterns" });
   });
 });
 

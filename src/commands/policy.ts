@@ -1,0 +1,82 @@
+// `apicred policy show | set --max-lifetime DURATION | unset --max-lifetime`: store-wide rules that
+// create, edit, rotate and apply enforce (core/policy.ts) and doctor reports.
+import type { Command } from "commander";
+import { UsageError } from "../core/errors.js";
+import { canonicalMaxLifetime, policyViolators, setMaxLifetime } from "../core/policy.js";
+import type { StoreDoc } from "../core/types.js";
+import type { Context } from "../context.js";
+import { act } from "../program.js";
+
+function summary(doc: StoreDoc, now: number) {
+  const violators = policyViolators(doc, now).map(({ credential: c, problem }) => ({ identifier: c.identifier, name: c.name, problem }));
+  return { maxLifetime: doc.policy?.maxLifetime ?? null, violators };
+}
+
+async function print(ctx: Context, data: ReturnType<typeof summary>, extra: Record<string, unknown> = {}): Promise<void> {
+  await ctx.out.result({ ...extra, ...data }, () => {
+    ctx.out.line(`max-lifetime  ${data.maxLifetime ?? "none (credentials may live for ever)"}`);
+    if (data.violators.length > 0) {
+      ctx.out.warn(
+        `${data.violators.length} existing credential${data.violators.length === 1 ? " breaks" : "s break"} it: ` +
+          `${data.violators.map((v) => v.name ?? v.identifier).join(", ")} (see \`apicred doctor\`; fix with \`apicred credential edit <cred> --expires ${data.maxLifetime}\`)`,
+      );
+    }
+  });
+}
+
+export function register(program: Command): void {
+  const policy = program.command("policy").description("store-wide rules for credentials: a maximum lifetime");
+
+  policy
+    .command("show")
+    .description("show the policy and the credentials that break it")
+    .action(
+      act(async (ctx) => {
+        await print(ctx, summary(ctx.read(), Date.now()));
+      }),
+    );
+
+  policy
+    .command("set")
+    .description("set a rule: from now on create, edit, rotate and apply refuse credentials that break it (exit 2)")
+    .option("--max-lifetime <duration>", "every credential must expire within this long of its creation or edit (90d, 365d, 1y)")
+    .addHelpText(
+      "after",
+      `
+Existing credentials are not changed; \`apicred doctor\` reports those that break the rule.
+
+Examples:
+  apicred policy set --max-lifetime 365d
+  apicred credential create --admin ops --role billing --expires 90d   # allowed
+  apicred credential create --admin ops --role billing                 # refused: it would never expire`,
+    )
+    .action(
+      act(async (ctx, opts: { maxLifetime?: string }) => {
+        if (opts.maxLifetime === undefined) throw new UsageError("policy set: nothing to set: pass --max-lifetime DURATION (e.g. 365d)");
+        const text = canonicalMaxLifetime(opts.maxLifetime);
+        const { changed, data } = ctx.update((doc, record, now) => ({
+          changed: setMaxLifetime(doc, text, record),
+          data: summary(doc, Date.parse(now)),
+        }));
+        ctx.out.info(changed ? `max-lifetime set to ${text}` : `max-lifetime was already ${text}`);
+        await print(ctx, data, { changed });
+      }),
+    );
+
+  policy
+    .command("unset")
+    .description("remove a rule")
+    .option("--max-lifetime", "remove the maximum lifetime")
+    .addHelpText("after", "\nExample:\n  apicred policy unset --max-lifetime")
+    .action(
+      act(async (ctx, opts: { maxLifetime?: boolean }) => {
+        if (!opts.maxLifetime) throw new UsageError("policy unset: name the rule to remove: --max-lifetime");
+        const { changed, data } = ctx.update((doc, record, now) => ({
+          changed: setMaxLifetime(doc, undefined, record),
+          data: summary(doc, Date.parse(now)),
+        }));
+        ctx.out.info(changed ? "max-lifetime removed" : "no max-lifetime was set");
+        await print(ctx, data, { changed });
+      }),
+    );
+}
