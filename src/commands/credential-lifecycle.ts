@@ -22,12 +22,6 @@ function toggle(cred: Command, verb: "disable" | "enable"): void {
         : "turn disabled credentials back on",
     )
     .argument("<cred...>", "identifiers or names")
-    .addHelpText(
-      "after",
-      disabled
-        ? "\nExamples:\n  apicred credential disable ci-deploy          # suspected leak: stop it now, decide later\n  apicred credential disable a b c --json"
-        : "\nExamples:\n  apicred credential enable ci-deploy",
-    )
     .action(
       act(async (ctx, refs: string[]) => {
         const { changed, unchanged } = ctx.update((doc, record) => setCredentialsDisabled(doc, refs, disabled, record));
@@ -49,11 +43,7 @@ function whois(cred: Command): void {
       "after",
       `
 Reads the secret from --secret-file, else $APICRED_SECRET, else stdin. Never prints it.
-Exit 0 found, 1 no credential has it, 2 not a well-formed apicred secret.
-
-Examples:
-  pbpaste | apicred credential whois
-  apicred credential whois --secret-file leaked.txt --json`,
+Exit 0 found, 1 no credential has it, 2 not a well-formed apicred secret.`,
     )
     .action(
       act(async (ctx, opts: { secretFile?: string }) => {

@@ -43,12 +43,7 @@ export function register(program: Command): void {
     .addHelpText(
       "after",
       `
-Existing credentials are not changed; \`apicred doctor\` reports those that break the rule.
-
-Examples:
-  apicred policy set --max-lifetime 365d
-  apicred credential create --admin ops --role billing --expires 90d   # allowed
-  apicred credential create --admin ops --role billing                 # refused: it would never expire`,
+Existing credentials are not changed; \`apicred doctor\` reports those that break the rule.`,
     )
     .action(
       act(async (ctx, opts: { maxLifetime?: string }) => {
@@ -67,7 +62,6 @@ Examples:
     .command("unset")
     .description("remove a rule")
     .option("--max-lifetime", "remove the maximum lifetime")
-    .addHelpText("after", "\nExample:\n  apicred policy unset --max-lifetime")
     .action(
       act(async (ctx, opts: { maxLifetime?: boolean }) => {
         if (!opts.maxLifetime) throw new UsageError("policy unset: name the rule to remove: --max-lifetime");

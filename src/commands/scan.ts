@@ -34,13 +34,7 @@ export function register(program: Command): void {
       "after",
       `
 Exit 0: nothing live found; 1: live secrets found; 2: a path could not be read, or a usage error.
-Findings show file:line:column, the secret masked (apc_XXXX…), live or dead, and the credential.
-
-Examples:
-  apicred scan .                                   # the working tree
-  git diff --cached | apicred scan                 # a pre-commit hook: what is being committed
-  apicred scan build/ logs/ --json                 # a CI step
-  apicred scan ~/Downloads/paste.txt --revoke      # a leak: find it and revoke it`,
+Findings show file:line:column, the secret masked (apc_XXXX…), live or dead, and the credential.`,
     )
     .action(
       act(async (ctx, paths: string[], opts: { revoke?: boolean }) => {

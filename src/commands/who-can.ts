@@ -19,11 +19,7 @@ export function register(program: Command): void {
       "after",
       `
 Secrets play no part: this is every credential whose admin, expiry, status, roles (and, with --ip,
-the allowlist and its own IP limits) allow the action, answered by the same rules as \`check\`.
-
-Examples:
-  apicred who-can DeleteClient
-  apicred who-can GetInvoices --ip 203.0.113.7 --json`,
+the allowlist and its own IP limits) allow the action, answered by the same rules as \`check\`.`,
     )
     .action(
       act(async (ctx, actionInput: string, opts: { ip?: string }) => {

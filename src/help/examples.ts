@@ -92,4 +92,30 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   audit: ["apicred audit --since 7d", "apicred audit --json"],
   doctor: ["apicred doctor"],
   completion: ["source <(apicred completion bash)", "apicred completion fish | source", "apicred completion zsh > ~/.zfunc/_apicred"],
+  "credential disable": [
+    "apicred credential disable ci-deploy        # suspected leak: stop it now, decide later",
+    "apicred credential disable a b c --json",
+  ],
+  "credential enable": ["apicred credential enable ci-deploy"],
+  "credential whois": ["apicred credential whois --secret-file leaked.txt --json", "apicred credential whois < leaked.txt          # from stdin"],
+  "who-can": ["apicred who-can DeleteClient", "apicred who-can GetInvoices --ip 203.0.113.7 --json"],
+  scan: [
+    "apicred scan .                              # the working tree",
+    "git diff --cached | apicred scan            # a pre-commit hook: what is being committed",
+    "apicred scan build/ logs/ --json            # a CI step",
+    "apicred scan ~/Downloads/paste.txt --revoke # a leak: find it and revoke it",
+  ],
+  policy: ["apicred policy show", "apicred policy set --max-lifetime 365d"],
+  "policy show": ["apicred policy show --json"],
+  "policy set": [
+    "apicred policy set --max-lifetime 365d",
+    "apicred credential create --admin ops --role billing --expires 90d   # allowed",
+    "apicred credential create --admin ops --role billing                 # refused: it would never expire",
+  ],
+  "policy unset": ["apicred policy unset --max-lifetime"],
+  serve: [
+    "apicred serve                                      # 127.0.0.1:8741",
+    "apicred serve --listen 127.0.0.1:9000 --decision-log /var/log/apicred/decisions.jsonl",
+    "apicred serve --socket /run/apicred.sock --trusted-proxy 127.0.0.1/32",
+  ],
 };

@@ -10,6 +10,8 @@ export const ENVIRONMENT: readonly (readonly [name: string, text: string])[] = [
   ["APICRED_SECRET", "check: the secret to verify when --secret-file is not given"],
   ["APICRED_ACCESS_KEY", "check: the access key presented when --access-key-file is not given"],
   ["APICRED_LOCK_TIMEOUT_MS", "how long a write waits for the store lock, in milliseconds"],
+  ["APICRED_USAGE_FLUSH_MS", "serve: how often recorded usage (last use) is written, in milliseconds (default 5000)"],
+  ["APICRED_SERVE_NO_USAGE", "serve: set to 1 to record no usage (for benchmarks)"],
   ["NO_COLOR", "set and not empty: no colour (like --no-color)"],
   ["FORCE_COLOR", "colour even when stdout is not a terminal (0 or false: never)"],
   ["CI", "set: never prompt (like --no-input); a missing value or confirmation is exit 2"],
