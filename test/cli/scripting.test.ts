@@ -147,8 +147,9 @@ describe("the JSON Schema of the export/apply document", () => {
       admins: [{ username: "alice", disabled: false }],
       actions: [{ name: "MyModuleSync", category: "Custom" }],
       roles: [{ name: "billing", description: "", grants: ["GetInvoices"] }],
-      credentials: [{ name: "ci", identifier: null, admin: "alice", description: "", roles: ["billing"], ips: [], expiresAt: null }],
+      credentials: [{ name: "ci", identifier: null, admin: "alice", description: "", roles: ["billing"], ips: [], expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), disabled: false }],
       ipAllowlist: [{ address: "203.0.113.7", note: "" }],
+      policy: { maxLifetime: "365d" },
     };
     // The example uses exactly the schema's properties, at every level.
     expect(Object.keys(full).sort()).toEqual(Object.keys(schema.properties).sort());
