@@ -14,6 +14,7 @@ import { register as registerInit } from "./commands/init.js";
 import { register as registerRole } from "./commands/role.js";
 import { register as registerIp } from "./commands/ip.js";
 import { Context, type GlobalOptions } from "./context.js";
+import { checkValue, type ValueKind } from "./core/limits.js";
 
 declare const APICRED_VERSION: string;
 
@@ -47,15 +48,82 @@ export function act<A extends unknown[]>(handler: (ctx: Context, ...args: A) => 
   return async (...argv: unknown[]): Promise<void> => {
     const cmd = argv[argv.length - 1] as Command;
     current = new Context(cmd.optsWithGlobals<GlobalOptions>(), commandPath(cmd));
+    checkValues(cmd, argv.slice(0, -2));
     const code = await handler(current, ...(argv.slice(0, -1) as A));
     actionExitCode = code ?? 0;
   };
 }
 
-/** Collects a repeatable option (`--allow A --allow B`, or `--allow A,B`). */
+/**
+ * Collects a repeatable option (`--allow A --allow B`, or `--allow A,B`). The pieces are kept as
+ * given: an empty one (`--ip ''`, `--ip ','`) or a padded one (`--ip ' 10.0.0.1'`) is refused by
+ * checkValues, never dropped or trimmed into "no value".
+ */
 export function collect(value: string, previous: string[] | undefined): string[] {
-  const parts = value.split(",").map((v) => v.trim()).filter((v) => v !== "");
-  return [...(previous ?? []), ...parts];
+  return [...(previous ?? []), ...value.split(",")];
+}
+
+/** The kind of each option's value (by commander's attribute name) and of each positional argument. */
+const OPTION_KINDS: Readonly<Record<string, ValueKind>> = {
+  admin: "name",
+  role: "name",
+  addRole: "name",
+  removeRole: "name",
+  name: "name",
+  rename: "name",
+  description: "description",
+  note: "note",
+  ip: "ip",
+  allow: "grant",
+  revoke: "grant",
+  set: "grant",
+  category: "category",
+  expires: "when",
+  expiring: "when",
+  grace: "when",
+  since: "when",
+  file: "path",
+  secretFile: "path",
+  accessKeyFile: "path",
+};
+const ARGUMENT_KINDS: Readonly<Record<string, ValueKind>> = {
+  cred: "credential",
+  action: "action",
+  name: "name",
+  username: "name",
+  "ip|cidr": "ip",
+  entry: "ip",
+  ip: "ip",
+  text: "note",
+};
+/** Where "" has a documented meaning: `credential edit --name ""` removes the name. */
+const EMPTY_MEANS_NONE = new Set(["credential edit --name"]);
+
+/**
+ * Every value on the command line, checked before the handler runs (and so before any lookup): not
+ * empty or blank where a value is expected, no surrounding whitespace, within its length limit
+ * (core/limits.ts). Options and arguments not in the tables get the "other" limit and rule.
+ */
+function checkValues(cmd: Command, args: unknown[]): void {
+  const path = commandPath(cmd);
+  cmd.registeredArguments.forEach((arg, i) => {
+    const kind = ARGUMENT_KINDS[arg.name()] ?? "other";
+    const value = args[i];
+    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === "string") checkValue(`<${arg.name()}>`, v, kind);
+  });
+  const opts = cmd.opts();
+  for (const option of cmd.options) {
+    const key = option.attributeName();
+    const value = opts[key];
+    const flag = option.long ?? option.short ?? key;
+    const kind = OPTION_KINDS[key] ?? "other";
+    const allowEmpty = EMPTY_MEANS_NONE.has(`${path} ${flag}`) ? true : undefined;
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v !== "string") continue;
+      if (allowEmpty && v === "") continue;
+      checkValue(flag, v, kind);
+    }
+  }
 }
 
 /**

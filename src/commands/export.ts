@@ -151,7 +151,7 @@ export function register(program: Command): void {
     .option("--prune", "also remove what the document's sections do not list (asks first; --yes when not interactive)")
     .action(
       act(async (ctx, opts: { file: string; dryRun?: boolean; prune?: boolean }) => {
-        const input = readJsonFile("--file", opts.file);
+        const input = await readJsonFile("--file", opts.file);
         const source = opts.file === "-" ? "stdin" : opts.file;
         const options = { prune: Boolean(opts.prune), source };
         if (opts.dryRun) {

@@ -4,8 +4,10 @@
 // the `check` decision engine calls them for every decision.
 import { allActionNames, type Catalog, type CatalogAction, findAction, findCategory } from "./catalog.js";
 import { UsageError } from "./errors.js";
+import { checkValue } from "./limits.js";
 import { nearest } from "./suggest.js";
 import type { Role } from "./types.js";
+import { asciiLower } from "./ascii.js";
 
 export const EVERYTHING = "*";
 const WILDCARD_SUFFIX = ":*";
@@ -20,16 +22,21 @@ function unknown(what: string, input: string, suggestion: string | undefined): n
 
 /** One grant in canonical form, or a UsageError naming it with the nearest suggestion. */
 export function canonicalGrant(catalog: Catalog, input: string): string {
-  const text = input.trim();
+  // Checked as given: nothing is trimmed, and a value too long to be a grant gets no suggestion.
+  let text: string;
+  try {
+    text = checkValue("grant", input, "grant");
+  } catch (err) {
+    throw new UsageError((err as Error).message, "invalid_grant");
+  }
   if (text === EVERYTHING) return EVERYTHING;
   if (text.endsWith(WILDCARD_SUFFIX)) {
-    const category = text.slice(0, -WILDCARD_SUFFIX.length).trim();
+    const category = text.slice(0, -WILDCARD_SUFFIX.length);
     const found = findCategory(catalog, category);
     if (found) return `${found}${WILDCARD_SUFFIX}`;
     const near = nearest(category, catalog.categories.values());
     return unknown("category", category, near && `${near}${WILDCARD_SUFFIX}`);
   }
-  if (text === "") throw new UsageError("empty grant: give an action name, Category:* or *", "invalid_grant");
   const action = findAction(catalog, text);
   if (action) return action.name;
   // "Billing" alone is most likely meant as the whole category.
@@ -76,8 +83,8 @@ interface CompiledGrant {
 
 function compileGrant(grant: string): CompiledGrant {
   if (grant === EVERYTHING) return { grant, kind: "everything", key: "" };
-  if (grant.endsWith(WILDCARD_SUFFIX)) return { grant, kind: "category", key: grant.slice(0, -WILDCARD_SUFFIX.length).toLowerCase() };
-  return { grant, kind: "action", key: grant.toLowerCase() };
+  if (grant.endsWith(WILDCARD_SUFFIX)) return { grant, kind: "category", key: asciiLower(grant.slice(0, -WILDCARD_SUFFIX.length)) };
+  return { grant, kind: "action", key: asciiLower(grant) };
 }
 
 /**
@@ -91,7 +98,7 @@ function allows(g: CompiledGrant, lowerName: string, lowerCategory: string): boo
 
 /** Does this grant allow this catalog action? */
 export function grantAllows(grant: string, action: CatalogAction): boolean {
-  return allows(compileGrant(grant), action.name.toLowerCase(), action.category.toLowerCase());
+  return allows(compileGrant(grant), asciiLower(action.name), asciiLower(action.category));
 }
 
 export interface GrantMatch {
@@ -114,8 +121,8 @@ export function roleIndex(roles: readonly Role[]): RoleIndex {
  */
 export function matchedGrants(roleIds: readonly string[], roles: RoleIndex, action: CatalogAction): GrantMatch[] {
   const out: GrantMatch[] = [];
-  const lowerName = action.name.toLowerCase();
-  const lowerCategory = action.category.toLowerCase();
+  const lowerName = asciiLower(action.name);
+  const lowerCategory = asciiLower(action.category);
   for (const id of roleIds) {
     const role = roles.get(id);
     if (!role) continue;
@@ -196,7 +203,7 @@ export function editGrants(catalog: Catalog, current: readonly string[], edit: G
     const allow = canonicalGrants(catalog, edit.allow ?? []);
     const revoke: string[] = [];
     for (const input of edit.revoke ?? []) {
-      const held = current.find((g) => g.toLowerCase() === input.trim().toLowerCase());
+      const held = current.find((g) => asciiLower(g) === asciiLower(input));
       revoke.push(held ?? canonicalGrant(catalog, input));
     }
     for (const g of allow) next.add(g);
