@@ -96,8 +96,16 @@ const ARGUMENT_KINDS: Readonly<Record<string, ValueKind>> = {
   ip: "ip",
   text: "note",
 };
-/** Where "" has a documented meaning: `credential edit --name ""` removes the name. */
-const EMPTY_MEANS_NONE = new Set(["credential edit --name"]);
+/**
+ * Kinds whose one validator refuses empty, padded and over-long values itself, with a more precise
+ * message, before any lookup: the strict IP parser (core/ip.ts), the description and note checks.
+ */
+const DOMAIN_CHECKED: ReadonlySet<ValueKind> = new Set(["ip", "description", "note"]);
+/**
+ * Where a whole "" has a documented meaning, and one that only narrows access: `credential edit
+ * --name ""` removes the name, `--role ""` every role. (`--ip ""` would widen it: --clear-ips says so.)
+ */
+const EMPTY_MEANS_NONE = new Set(["credential edit --name", "credential edit --role"]);
 
 /**
  * Every value on the command line, checked before the handler runs (and so before any lookup): not
@@ -108,6 +116,7 @@ function checkValues(cmd: Command, args: unknown[]): void {
   const path = commandPath(cmd);
   cmd.registeredArguments.forEach((arg, i) => {
     const kind = ARGUMENT_KINDS[arg.name()] ?? "other";
+    if (DOMAIN_CHECKED.has(kind)) return;
     const value = args[i];
     for (const v of Array.isArray(value) ? value : [value]) if (typeof v === "string") checkValue(`<${arg.name()}>`, v, kind);
   });
@@ -117,12 +126,10 @@ function checkValues(cmd: Command, args: unknown[]): void {
     const value = opts[key];
     const flag = option.long ?? option.short ?? key;
     const kind = OPTION_KINDS[key] ?? "other";
-    const allowEmpty = EMPTY_MEANS_NONE.has(`${path} ${flag}`) ? true : undefined;
-    for (const v of Array.isArray(value) ? value : [value]) {
-      if (typeof v !== "string") continue;
-      if (allowEmpty && v === "") continue;
-      checkValue(flag, v, kind);
-    }
+    if (DOMAIN_CHECKED.has(kind)) continue;
+    // Only the whole value "" (a list of one empty piece), never an empty piece among others.
+    if (EMPTY_MEANS_NONE.has(`${path} ${flag}`) && (value === "" || (Array.isArray(value) && value.length === 1 && value[0] === ""))) continue;
+    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === "string") checkValue(flag, v, kind);
   }
 }
 

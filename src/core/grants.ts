@@ -23,6 +23,7 @@ function unknown(what: string, input: string, suggestion: string | undefined): n
 /** One grant in canonical form, or a UsageError naming it with the nearest suggestion. */
 export function canonicalGrant(catalog: Catalog, input: string): string {
   // Checked as given: nothing is trimmed, and a value too long to be a grant gets no suggestion.
+  if (input.trim() === "") throw new UsageError("empty grant: give an action name, Category:* or *", "invalid_grant");
   let text: string;
   try {
     text = checkValue("grant", input, "grant");

@@ -49,7 +49,10 @@ export function shown(value: string): string {
  */
 export function checkValue(where: string, value: string, kind: ValueKind, allowEmpty = MAY_BE_EMPTY.has(kind)): string {
   const max = MAX_LENGTH[kind];
-  if (value.length > max) throw new UsageError(`${where}: too long (${value.length} characters; at most ${max})`, "invalid_input");
+  if (value.length > max) {
+    const hint = kind === "name" ? `: names take 1-64 letters, digits, ".", "_" or "-" ("@" too in usernames)` : "";
+    throw new UsageError(`${where}: too long (${value.length} characters; at most ${max})${hint}`, "invalid_input");
+  }
   if (allowEmpty) return value;
   if (value === "") throw new UsageError(`${where}: an empty value is not allowed (an unset variable, or a stray comma?)`, "invalid_input");
   if (value.trim() === "") throw new UsageError(`${where}: a blank value is not allowed`, "invalid_input");

@@ -21,6 +21,8 @@ export class StrictJsonError extends Error {
     readonly path: string,
     /** The duplicated key. */
     readonly key?: string,
+    /** What is wrong, without where. */
+    readonly reason: string = message,
   ) {
     super(message);
     this.name = "StrictJsonError";
@@ -234,6 +236,7 @@ class Parser {
       byteOffset,
       path,
       key,
+      what,
     );
   }
 }

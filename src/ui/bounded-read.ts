@@ -37,7 +37,7 @@ export async function readBounded(flag: string, file: string, maxBytes: number, 
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (code ?? (err as Error).message);
-      throw new UsageError(`${name}: cannot read it: ${why}`, "invalid_input");
+      throw new UsageError(`${flag}: cannot read ${file}: ${why}`, "invalid_input");
     }
   }
   let owned = file !== "-";

@@ -172,9 +172,11 @@ export async function readJsonFile(flag: string, file: string): Promise<unknown>
     return parseStrictJson(text);
   } catch (err) {
     if (!(err instanceof StrictJsonError)) throw err;
+    const where = `line ${err.line}, column ${err.column} (byte ${err.byteOffset})${err.path === "(document)" ? "" : `, in ${err.path}`}`;
     if (err.problem === "duplicate_key") {
-      throw new UsageError(`${flag}: ${shownName} is not valid: ${err.message}`, "invalid_json");
+      // Valid to JSON.parse, which would keep the last one silently: never apply a guess.
+      throw new UsageError(`${flag}: ${shownName} has a ${err.reason} at ${where}: each key may appear once`, "duplicate_key");
     }
-    throw new UsageError(`${flag}: ${shownName} is not valid JSON: ${err.message}`, "invalid_json");
+    throw new UsageError(`${flag}: ${shownName} is not valid JSON at ${where}: ${err.reason}`, "invalid_json");
   }
 }
