@@ -4,12 +4,12 @@
 
 /** `s` with A-Z lowered to a-z and every other character (non-ASCII included) left as it is. */
 export function asciiLower(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    if (s.charCodeAt(i) > 0x7f) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-  }
-  // Pure ASCII: the native fold is the ASCII fold, and fast.
-  return s.toLowerCase();
+  // Pure ASCII (the common case): the native fold is the ASCII fold, and fast.
+  return NON_ASCII.test(s) ? s.replace(UPPER, (m) => m.toLowerCase()) : s.toLowerCase();
 }
+
+const NON_ASCII = /[^\u0000-\u007f]/;
+const UPPER = /[A-Z]+/g;
 
 /** Equal ignoring ASCII case only. */
 export function asciiEqualFold(a: string, b: string): boolean {
