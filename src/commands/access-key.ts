@@ -6,13 +6,12 @@ import { emptyAllowlistWarning } from "../core/allowlist.js";
 import { ConflictError, NotFoundError, UsageError } from "../core/errors.js";
 import type { Context } from "../context.js";
 import { act } from "../program.js";
-import { readStdin, stdinIsTerminal } from "../ui/input.js";
+import { readSecretText, stdinIsTerminal } from "../ui/input.js";
 
 /** The key piped in on stdin (read to its end, no prompt, no echo handling), less one trailing newline. */
-function readKeyFromStdin(ctx: Context): string {
+async function readKeyFromStdin(ctx: Context): Promise<string> {
   if (stdinIsTerminal()) ctx.out.info("reading the access key from stdin (end with Ctrl-D)");
-  const text = readStdin();
-  const key = text.endsWith("\r\n") ? text.slice(0, -2) : text.endsWith("\n") ? text.slice(0, -1) : text;
+  const key = await readSecretText("--stdin", "-");
   if (key === "") throw new UsageError("--stdin: no access key on stdin", "invalid_input");
   return key;
 }
@@ -31,7 +30,7 @@ async function issue(ctx: Context, verb: "set" | "rotate", opts: { stdin?: boole
         "with one from --stdin (--stdin never asks: stdin carries the key)",
     );
   }
-  const supplied = opts.stdin ? validateAccessKey(readKeyFromStdin(ctx)) : undefined;
+  const supplied = opts.stdin ? validateAccessKey(await readKeyFromStdin(ctx)) : undefined;
   if (current !== null) {
     await ctx.confirm(
       `Replace the access key set ${current.setAt} (fingerprint ${current.fingerprint})? ` +

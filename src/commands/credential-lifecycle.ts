@@ -8,7 +8,7 @@ import { SecretIndex } from "../core/secret-index.js";
 import { secretFormatProblem } from "../core/secrets.js";
 import type { Context } from "../context.js";
 import { act } from "../program.js";
-import { readSecretInput, readStdin, stdinIsTerminal } from "../ui/input.js";
+import { readSecretInput, readSecretText, stdinIsTerminal } from "../ui/input.js";
 
 const label = (c: Credential) => (c.name ? `${c.name} (${c.identifier})` : c.identifier);
 
@@ -47,10 +47,10 @@ Exit 0 found, 1 no credential has it, 2 not a well-formed apicred secret.`,
     )
     .action(
       act(async (ctx, opts: { secretFile?: string }) => {
-        let secret = readSecretInput("--secret-file", opts.secretFile, "APICRED_SECRET", process.env);
+        let secret = await readSecretInput("--secret-file", opts.secretFile, "APICRED_SECRET", process.env);
         if (secret === undefined) {
-          if (stdinIsTerminal()) process.stderr.write("paste the secret, then press Enter and Ctrl-D:\n");
-          secret = readStdin().trim();
+          if (stdinIsTerminal()) ctx.out.info("paste the secret, then press Enter and Ctrl-D:");
+          secret = await readSecretText("stdin", "-");
           if (secret === "") throw new UsageError("no secret given: pipe it in, or use --secret-file F or $APICRED_SECRET", "invalid_input");
         }
         const problem = secretFormatProblem(secret);

@@ -224,11 +224,13 @@ export function register(program: Command): void {
           }
           const expiresAt = opts.expires !== undefined ? parseWhen(opts.expires, new Date(), "--expires") : opts.expiry ? undefined : null;
           const ips = opts.ip ? canonicalIps(opts.ip, Boolean(opts.normalize)) : opts.clearIps ? [] : undefined;
+          // `--role ""` (documented) removes every role; program.ts refuses "" anywhere else.
+          const roles = opts.role?.length === 1 && opts.role[0] === "" ? [] : opts.role;
           const { view, changed } = ctx.update((doc, record, now) => {
             const res = editCredential(
               doc,
               ref,
-              { name: opts.name, description: opts.description, roles: opts.role, addRoles: opts.addRole, removeRoles: opts.removeRole, ips, expiresAt },
+              { name: opts.name, description: opts.description, roles, addRoles: opts.addRole, removeRoles: opts.removeRole, ips, expiresAt },
               record,
               Date.parse(now),
             );

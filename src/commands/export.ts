@@ -173,7 +173,7 @@ export function register(program: Command): void {
     .action(
       act(async (ctx, opts: { file: string; dryRun?: boolean; prune?: boolean; exitCode?: boolean }) => {
         if (opts.exitCode && !opts.dryRun) throw new UsageError("--exit-code works only with --dry-run (apply --dry-run --exit-code)");
-        const input = readJsonFile("--file", opts.file);
+        const input = await readJsonFile("--file", opts.file);
         const source = opts.file === "-" ? "stdin" : opts.file;
         const options = { prune: Boolean(opts.prune), source };
         if (opts.dryRun) {

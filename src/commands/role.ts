@@ -9,6 +9,7 @@ import type { Context } from "../context.js";
 import { act, collect } from "../program.js";
 import { pickGrants } from "../ui/pickers.js";
 import { plural } from "../ui/text.js";
+import { asciiLower } from "../core/ascii.js";
 
 const PICKER_HINT = "space toggles, a toggles all, enter confirms";
 
@@ -34,7 +35,7 @@ function grantSummary(ctx: Context, grants: readonly string[]): string {
 /** Warns when a revoked action is still allowed through another grant of the role (e.g. Billing:*). */
 function warnStillAllowed(ctx: Context, catalog: Catalog, role: Role, removed: readonly string[]): void {
   for (const grant of removed) {
-    const action = catalog.actions.get(grant.toLowerCase());
+    const action = catalog.actions.get(asciiLower(grant));
     if (!action) continue;
     const via = role.grants.filter((g) => grantAllows(g, action));
     if (via.length) ctx.out.warn(`role ${role.name} still allows ${action.name} through ${via.join(", ")}`);

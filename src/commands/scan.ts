@@ -9,7 +9,7 @@ import type { Credential } from "../core/types.js";
 import type { Context } from "../context.js";
 import { act } from "../program.js";
 import { type SkipReason, walkFiles } from "../store/tree.js";
-import { readStdin } from "../ui/input.js";
+import { readBounded } from "../ui/bounded-read.js";
 import { plural } from "../ui/text.js";
 
 /** Files over this are skipped (logs, dumps, media): a secret in source or config is far smaller. */
@@ -65,7 +65,7 @@ Findings show file:line:column, the secret masked (apc_XXXX…), live or dead, a
           }
         };
         const started = process.hrtime.bigint();
-        if (paths.length === 0) scanBytes("-", Buffer.from(readStdin(), "utf8"));
+        if (paths.length === 0) scanBytes("-", await readBounded("stdin", "-", MAX_FILE_BYTES));
         else {
           walkFiles(paths, { maxBytes: MAX_FILE_BYTES, isBinary: looksBinary }, {
             file: scanBytes,

@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { newId } from "./ids.js";
 import { didYouMean } from "./suggest.js";
 import type { Admin, Recorder, StoreDoc } from "./types.js";
+import { asciiLower } from "./ascii.js";
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
@@ -22,8 +23,8 @@ export function validateUsername(username: string): string {
 
 /** Usernames are unique and matched case-insensitively, like WHMCS admin logins. */
 export function findAdmin(doc: StoreDoc, username: string): Admin | undefined {
-  const wanted = username.toLowerCase();
-  return doc.admins.find((a) => a.username.toLowerCase() === wanted);
+  const wanted = asciiLower(username);
+  return doc.admins.find((a) => asciiLower(a.username) === wanted);
 }
 
 export function requireAdmin(doc: StoreDoc, username: string): Admin {

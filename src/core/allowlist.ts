@@ -4,8 +4,9 @@ import { textProblem } from "./echo.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { canonicalIp, compileMatcher, coverageKey, parseIpOrCidr, type IpMatcher, type ParsedIp } from "./ip.js";
 import type { IpEntry, Recorder, StoreDoc } from "./types.js";
+import { MAX_LENGTH } from "./limits.js";
 
-export const MAX_NOTE_LENGTH = 200;
+export const MAX_NOTE_LENGTH = MAX_LENGTH.note;
 
 /**
  * What an empty allowlist means, in plain words (status, ip, access-key and doctor all say it), or

@@ -5,6 +5,7 @@ import { holdsSecret, MASKED_SECRET, quote } from "./echo.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { didYouMean } from "./suggest.js";
 import type { CustomAction } from "./types.js";
+import { asciiLower } from "./ascii.js";
 
 export interface CatalogAction {
   name: string;
@@ -26,15 +27,15 @@ function builtinCatalog(): Catalog {
   const actions = new Map<string, CatalogAction>();
   const categories = new Map<string, string>();
   for (const [category, names] of Object.entries(BUILTIN_CATEGORIES)) {
-    categories.set(category.toLowerCase(), category);
-    for (const name of names) actions.set(name.toLowerCase(), { name, category, custom: false });
+    categories.set(asciiLower(category), category);
+    for (const name of names) actions.set(asciiLower(name), { name, category, custom: false });
   }
   builtin = { actions, categories };
   return builtin;
 }
 
 export function isBuiltinAction(name: string): boolean {
-  return builtinCatalog().actions.has(name.toLowerCase());
+  return builtinCatalog().actions.has(asciiLower(name));
 }
 
 /** The catalog as seen by one store: built-ins plus its custom actions (custom categories included). */
@@ -44,18 +45,18 @@ export function buildCatalog(custom: readonly CustomAction[]): Catalog {
   const actions = new Map(base.actions);
   const categories = new Map(base.categories);
   for (const a of custom) {
-    actions.set(a.name.toLowerCase(), { name: a.name, category: a.category, custom: true });
-    if (!categories.has(a.category.toLowerCase())) categories.set(a.category.toLowerCase(), a.category);
+    actions.set(asciiLower(a.name), { name: a.name, category: a.category, custom: true });
+    if (!categories.has(asciiLower(a.category))) categories.set(asciiLower(a.category), a.category);
   }
   return { actions, categories };
 }
 
 export function findAction(catalog: Catalog, input: string): CatalogAction | undefined {
-  return catalog.actions.get(input.toLowerCase());
+  return catalog.actions.get(asciiLower(input));
 }
 
 export function findCategory(catalog: Catalog, input: string): string | undefined {
-  return catalog.categories.get(input.toLowerCase());
+  return catalog.categories.get(asciiLower(input));
 }
 
 export function requireCategory(catalog: Catalog, input: string): string {
@@ -106,9 +107,12 @@ export function newCustomAction(catalog: Catalog, name: string, category: string
       "invalid_input",
     );
   }
-  if (!CATEGORY_NAME.test(category)) {
+  // An existing category is matched as it is spelled in the catalog (built-in ones may hold a space:
+  // "Project Management"); only a new category must follow the strict pattern.
+  const known = category.length <= 64 ? findCategory(catalog, category) : undefined;
+  if (known === undefined && !CATEGORY_NAME.test(category)) {
     throw new UsageError(
-      `invalid category ${quote(category)}: use 1-40 letters, digits, _ or -, starting with a letter`,
+      `invalid category ${quote(category)}: a new category takes 1-40 letters, digits, _ or -, starting with a letter${didYouMean(category, catalog.categories.values())}`,
       "invalid_input",
     );
   }
@@ -118,5 +122,5 @@ export function newCustomAction(catalog: Catalog, name: string, category: string
       `action ${existing.name} already exists (${existing.custom ? "custom" : "built-in"}, category ${existing.category})`,
     );
   }
-  return { name, category: findCategory(catalog, category) ?? category, createdAt: now };
+  return { name, category: known ?? category, createdAt: now };
 }

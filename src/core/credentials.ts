@@ -10,6 +10,7 @@ import { NAME_PATTERN, requireRole, validateDescription } from "./roles.js";
 import { generateIdentifier, generateSecret, hashSecret, isIdentifier, SECRET_PREFIX } from "./secrets.js";
 import { didYouMean } from "./suggest.js";
 import type { Admin, Credential, Recorder, StoreDoc } from "./types.js";
+import { asciiLower } from "./ascii.js";
 
 export const MAX_CREDENTIAL_IPS = 100;
 
@@ -45,8 +46,8 @@ export function findCredential(doc: StoreDoc, ref: string): Credential | undefin
     const byId = doc.credentials.find((c) => c.identifier === ref);
     if (byId) return byId;
   }
-  const wanted = ref.toLowerCase();
-  return doc.credentials.find((c) => c.name !== null && c.name.toLowerCase() === wanted);
+  const wanted = asciiLower(ref);
+  return doc.credentials.find((c) => c.name !== null && asciiLower(c.name) === wanted);
 }
 
 /**
@@ -60,12 +61,12 @@ export class CredentialIndex {
   constructor(credentials: readonly Credential[]) {
     for (const c of credentials) {
       this.byIdentifier.set(c.identifier, c);
-      if (c.name !== null) this.byName.set(c.name.toLowerCase(), c);
+      if (c.name !== null) this.byName.set(asciiLower(c.name), c);
     }
   }
 
   find(ref: string): Credential | undefined {
-    return this.byIdentifier.get(ref) ?? this.byName.get(ref.toLowerCase());
+    return this.byIdentifier.get(ref) ?? this.byName.get(asciiLower(ref));
   }
 }
 
@@ -132,8 +133,8 @@ function roleNamesFor(doc: StoreDoc, roleIds: readonly string[]): string[] {
 }
 
 function checkNameFree(doc: StoreDoc, name: string, self?: Credential): void {
-  const wanted = name.toLowerCase();
-  const clash = doc.credentials.find((c) => c !== self && c.name !== null && c.name.toLowerCase() === wanted);
+  const wanted = asciiLower(name);
+  const clash = doc.credentials.find((c) => c !== self && c.name !== null && asciiLower(c.name) === wanted);
   if (clash) throw new ConflictError(`a credential named "${clash.name}" already exists (${clash.identifier})`);
 }
 

@@ -7,8 +7,10 @@
 import { allActionNames, type Catalog, type CatalogAction, findAction, findCategory } from "./catalog.js";
 import { quote } from "./echo.js";
 import { UsageError } from "./errors.js";
+import { checkValue } from "./limits.js";
 import { nearest } from "./suggest.js";
 import type { Role } from "./types.js";
+import { asciiLower } from "./ascii.js";
 
 export const EVERYTHING = "*";
 const WILDCARD_SUFFIX = ":*";
@@ -23,10 +25,17 @@ function unknown(what: string, input: string, suggestion: string | undefined): n
 
 /** One grant in canonical form, or a UsageError naming it with the nearest suggestion. */
 export function canonicalGrant(catalog: Catalog, input: string): string {
-  const text = input.trim();
+  // Checked as given: nothing is trimmed, and a value too long to be a grant gets no suggestion.
+  if (input.trim() === "") throw new UsageError("empty grant: give an action name, Category:* or *", "invalid_grant");
+  let text: string;
+  try {
+    text = checkValue("grant", input, "grant");
+  } catch (err) {
+    throw new UsageError((err as Error).message, "invalid_grant");
+  }
   if (text === EVERYTHING) return EVERYTHING;
   if (text.endsWith(WILDCARD_SUFFIX)) {
-    const category = text.slice(0, -WILDCARD_SUFFIX.length).trim();
+    const category = text.slice(0, -WILDCARD_SUFFIX.length);
     const found = findCategory(catalog, category);
     if (found) return `${found}${WILDCARD_SUFFIX}`;
     const near = nearest(category, catalog.categories.values());
@@ -113,7 +122,7 @@ export function canonicalGrants(catalog: Catalog, inputs: readonly string[]): st
   const out = new Map<string, string>();
   for (const input of inputs) {
     const g = canonicalGrant(catalog, input);
-    if (!out.has(g.toLowerCase())) out.set(g.toLowerCase(), g);
+    if (!out.has(asciiLower(g))) out.set(asciiLower(g), g);
   }
   return [...out.values()].sort(compareGrants);
 }
@@ -122,7 +131,7 @@ export function canonicalGrants(catalog: Catalog, inputs: readonly string[]): st
 export function expandGrant(catalog: Catalog, grant: string): string[] {
   const g = compileGrant(grant);
   const out: string[] = [];
-  for (const a of catalog.actions.values()) if (allows(g, a.name.toLowerCase(), a.category.toLowerCase())) out.push(a.name);
+  for (const a of catalog.actions.values()) if (allows(g, asciiLower(a.name), asciiLower(a.category))) out.push(a.name);
   return out.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
 }
 
@@ -151,14 +160,14 @@ interface CompiledGrant {
 
 function compileGrant(grant: string): CompiledGrant {
   if (grant === EVERYTHING) return { grant, kind: "everything", key: "" };
-  if (grant.endsWith(WILDCARD_SUFFIX)) return { grant, kind: "category", key: grant.slice(0, -WILDCARD_SUFFIX.length).toLowerCase() };
-  if (!grant.includes(EVERYTHING)) return { grant, kind: "action", key: grant.toLowerCase() };
+  if (grant.endsWith(WILDCARD_SUFFIX)) return { grant, kind: "category", key: asciiLower(grant.slice(0, -WILDCARD_SUFFIX.length)) };
+  if (!grant.includes(EVERYTHING)) return { grant, kind: "action", key: asciiLower(grant) };
   // Only patterns pay for a RegExp. Names are [A-Za-z0-9_] (checked on input), so nothing but `*`
   // needs escaping; still, escape everything else in case a hand-edited store holds odd text.
   const colon = grant.lastIndexOf(":");
-  const name = grant.slice(colon + 1).toLowerCase();
+  const name = asciiLower(grant.slice(colon + 1));
   const source = name.split(EVERYTHING).map((part) => part.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&")).join(".*");
-  return { grant, kind: "pattern", key: colon < 0 ? "" : grant.slice(0, colon).toLowerCase(), re: new RegExp(`^${source}$`) };
+  return { grant, kind: "pattern", key: colon < 0 ? "" : asciiLower(grant.slice(0, colon)), re: new RegExp(`^${source}$`) };
 }
 
 /**
@@ -173,7 +182,7 @@ function allows(g: CompiledGrant, lowerName: string, lowerCategory: string): boo
 
 /** Does this grant allow this catalog action? */
 export function grantAllows(grant: string, action: CatalogAction): boolean {
-  return allows(compileGrant(grant), action.name.toLowerCase(), action.category.toLowerCase());
+  return allows(compileGrant(grant), asciiLower(action.name), asciiLower(action.category));
 }
 
 export interface GrantMatch {
@@ -196,8 +205,8 @@ export function roleIndex(roles: readonly Role[]): RoleIndex {
  */
 export function matchedGrants(roleIds: readonly string[], roles: RoleIndex, action: CatalogAction): GrantMatch[] {
   const out: GrantMatch[] = [];
-  const lowerName = action.name.toLowerCase();
-  const lowerCategory = action.category.toLowerCase();
+  const lowerName = asciiLower(action.name);
+  const lowerCategory = asciiLower(action.category);
   for (const id of roleIds) {
     const role = roles.get(id);
     if (!role) continue;
@@ -287,7 +296,7 @@ export function editGrants(catalog: Catalog, current: readonly string[], edit: G
     const allow = canonicalGrants(catalog, edit.allow ?? []);
     const revoke: string[] = [];
     for (const input of edit.revoke ?? []) {
-      const held = current.find((g) => g.toLowerCase() === input.trim().toLowerCase());
+      const held = current.find((g) => asciiLower(g) === asciiLower(input));
       revoke.push(held ?? canonicalGrant(catalog, input));
     }
     for (const g of allow) next.add(g);

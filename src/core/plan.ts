@@ -32,6 +32,7 @@ import { createRole, deleteRole, validateDescription, validateRoleName } from ".
 import { isIdentifier } from "./secrets.js";
 import { didYouMean } from "./suggest.js";
 import type { Admin, Credential, CustomAction, IpEntry, Recorder, Role, StoreDoc } from "./types.js";
+import { asciiLower } from "./ascii.js";
 
 export const EXPORT_VERSION = 1;
 
@@ -79,8 +80,8 @@ export interface ExportDoc {
 
 /** Locale-independent ordering (the same bytes on every machine): case-insensitive, then exact. */
 function byText(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
+  const x = asciiLower(a);
+  const y = asciiLower(b);
   if (x !== y) return x < y ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -386,10 +387,10 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
 
   // --- admins -------------------------------------------------------------------------------
   const adminSection = sectionAt(p, top, "admins");
-  const storeAdmins = new Map(doc.admins.map((a) => [a.username.toLowerCase(), a]));
+  const storeAdmins = new Map(doc.admins.map((a) => [asciiLower(a.username), a]));
   const finalAdmins = new Map<string, WantedAdmin>();
   if (adminSection === undefined) {
-    for (const a of doc.admins) finalAdmins.set(a.username.toLowerCase(), { username: a.username, disabled: a.disabled, existing: a });
+    for (const a of doc.admins) finalAdmins.set(asciiLower(a.username), { username: a.username, disabled: a.disabled, existing: a });
   } else {
     const firstPath = new Map<string, string>();
     for (const { value, path } of adminSection) {
@@ -399,7 +400,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
       const disabled = o.disabled === undefined ? false : o.disabled;
       if (typeof disabled !== "boolean") p.add(`${path}.disabled`, `must be true or false, not ${typeName(disabled)}`);
       if (username === undefined || p.check(`${path}.username`, () => validateUsername(username)) === undefined) continue;
-      const key = username.toLowerCase();
+      const key = asciiLower(username);
       const seen = firstPath.get(key);
       if (seen) {
         p.add(`${path}.username`, `${quote(username)} is listed twice (also at ${seen}; usernames ignore case)`);
@@ -409,7 +410,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
       finalAdmins.set(key, { username, disabled: disabled === true, existing: storeAdmins.get(key) });
     }
     for (const a of doc.admins) {
-      const key = a.username.toLowerCase();
+      const key = asciiLower(a.username);
       if (finalAdmins.has(key)) continue;
       if (prune) work.admins.remove.push(a);
       else finalAdmins.set(key, { username: a.username, disabled: a.disabled, existing: a });
@@ -418,7 +419,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
 
   // --- actions ------------------------------------------------------------------------------
   const actionSection = sectionAt(p, top, "actions");
-  const storeActions = new Map(doc.actions.map((a) => [a.name.toLowerCase(), a]));
+  const storeActions = new Map(doc.actions.map((a) => [asciiLower(a.name), a]));
   let finalActions: CustomAction[] = doc.actions;
   if (actionSection !== undefined) {
     const listed = new Map<string, { name: string; category: string; path: string }>();
@@ -428,7 +429,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
       const name = stringAt(p, `${path}.name`, o.name);
       const category = stringAt(p, `${path}.category`, o.category);
       if (name === undefined || category === undefined) continue;
-      const key = name.toLowerCase();
+      const key = asciiLower(name);
       const seen = listed.get(key);
       if (seen) p.add(`${path}.name`, `${quote(name)} is listed twice (also at ${seen.path}; action names ignore case)`);
       else if (isBuiltinAction(name)) p.add(`${path}.name`, `${name} is a built-in WHMCS action; list only custom actions here`);
@@ -436,7 +437,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
     }
     const kept: CustomAction[] = [];
     for (const a of doc.actions) {
-      if (listed.has(a.name.toLowerCase())) continue;
+      if (listed.has(asciiLower(a.name))) continue;
       if (prune) work.actions.remove.push(a);
       else kept.push(a);
     }
@@ -446,7 +447,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
       const action = p.check(path, () => newCustomAction(buildCatalog(accepted), name, category, ""));
       if (!action) continue;
       accepted.push(action);
-      const existing = storeActions.get(name.toLowerCase());
+      const existing = storeActions.get(asciiLower(name));
       const wanted: WantedAction = { name: action.name, category: action.category, existing };
       if (!existing) {
         work.actions.create.push(wanted);
@@ -467,11 +468,11 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
 
   // --- roles --------------------------------------------------------------------------------
   const roleSection = sectionAt(p, top, "roles");
-  const storeRoles = new Map(doc.roles.map((r) => [r.name.toLowerCase(), r]));
+  const storeRoles = new Map(doc.roles.map((r) => [asciiLower(r.name), r]));
   /** lower-case name -> final spelling, for every role that exists after apply */
   const finalRoles = new Map<string, string>();
   if (roleSection === undefined) {
-    for (const r of doc.roles) finalRoles.set(r.name.toLowerCase(), r.name);
+    for (const r of doc.roles) finalRoles.set(asciiLower(r.name), r.name);
   } else {
     const firstPath = new Map<string, string>();
     for (const { value, path } of roleSection) {
@@ -482,7 +483,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
       const grantInputs = stringsAt(p, `${path}.grants`, o.grants);
       if (description !== undefined) p.check(`${path}.description`, () => validateDescription(description));
       if (name === undefined || p.check(`${path}.name`, () => validateRoleName(name)) === undefined) continue;
-      const key = name.toLowerCase();
+      const key = asciiLower(name);
       const seen = firstPath.get(key);
       if (seen) {
         p.add(`${path}.name`, `${quote(name)} is listed twice (also at ${seen}; role names ignore case)`);
@@ -495,7 +496,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
       for (const g of grantInputs ?? []) {
         // A grant the role already holds that has left the catalog (a removed custom action) is kept
         // as it is, so applying an export of this very store changes nothing; doctor reports it.
-        const held = existing?.grants.find((h) => h.toLowerCase() === g.value.trim().toLowerCase());
+        const held = existing?.grants.find((h) => asciiLower(h) === asciiLower(g.value));
         if (held !== undefined && !grantInCatalog(catalog, held)) {
           grants.add(held);
           continue;
@@ -520,7 +521,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
       }
     }
     for (const r of doc.roles) {
-      const key = r.name.toLowerCase();
+      const key = asciiLower(r.name);
       if (finalRoles.has(key)) continue;
       if (prune) work.roles.remove.push(r);
       else finalRoles.set(key, r.name);
@@ -533,7 +534,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
   const storeByName = new Map<string, Credential>();
   for (const c of doc.credentials) {
     storeById.set(c.identifier, c);
-    if (c.name !== null) storeByName.set(c.name.toLowerCase(), c);
+    if (c.name !== null) storeByName.set(asciiLower(c.name), c);
   }
   const roleNameById = new Map(doc.roles.map((r) => [r.id, r.name]));
   const adminById = new Map(doc.admins.map((a) => [a.id, a]));
@@ -569,8 +570,8 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
       }
       const admin = stringAt(p, `${path}.admin`, o.admin);
       if (admin === undefined) bad = true;
-      else if (!finalAdmins.has(admin.toLowerCase())) {
-        const gone = prune && storeAdmins.has(admin.toLowerCase()) ? " (it is not in the document's admins, so --prune removes it)" : "";
+      else if (!finalAdmins.has(asciiLower(admin))) {
+        const gone = prune && storeAdmins.has(asciiLower(admin)) ? " (it is not in the document's admins, so --prune removes it)" : "";
         p.add(`${path}.admin`, `no admin ${quoted(admin)}${gone}${didYouMean(admin, finalAdminNames)}`);
         bad = true;
       }
@@ -580,7 +581,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
       const roles: string[] = [];
       if (roleInputs === undefined) bad = true;
       for (const r of roleInputs ?? []) {
-        const key = r.value.toLowerCase();
+        const key = asciiLower(r.value);
         if (!finalRoles.has(key)) {
           const gone = prune && storeRoles.has(key) ? " (it is not in the document's roles, so --prune removes it)" : "";
           p.add(r.path, `no role ${quoted(r.value)}${gone}${didYouMean(r.value, finalRoleNames)}`);
@@ -618,18 +619,18 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
         } else idPaths.set(identifier, path);
       }
       if (name) {
-        const seen = namePaths.get(name.toLowerCase());
+        const seen = namePaths.get(asciiLower(name));
         if (seen) {
           p.add(`${path}.name`, `${quoted(name)} is listed twice (also at ${seen}; credential names ignore case)`);
           bad = true;
-        } else namePaths.set(name.toLowerCase(), path);
+        } else namePaths.set(asciiLower(name), path);
       }
       if (bad) continue;
       if (!name && !identifier) {
         warnings.push(`${path} has neither a name nor an identifier: every apply creates another credential for it (give it a name)`);
       }
       // Matched by identifier, else by name; an identifier not in the store is created with it.
-      const existing = identifier ? storeById.get(identifier) : name ? storeByName.get(name.toLowerCase()) : undefined;
+      const existing = identifier ? storeById.get(identifier) : name ? storeByName.get(asciiLower(name)) : undefined;
       if (existing) {
         const other = matched.get(existing);
         if (other) {
@@ -639,7 +640,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
         matched.set(existing, path);
       }
       wantedList.push({
-        w: { name: name ?? null, identifier: identifier ?? null, admin: admin!.toLowerCase(), description: description!, roles, ips, expiresAt, disabled: disabled === true, existing },
+        w: { name: name ?? null, identifier: identifier ?? null, admin: asciiLower(admin!), description: description!, roles, ips, expiresAt, disabled: disabled === true, existing },
         path,
       });
     }
@@ -652,7 +653,7 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
         continue;
       }
       if (c.name === null || removedAdminIds.has(c.adminId)) continue;
-      const path = namePaths.get(c.name.toLowerCase());
+      const path = namePaths.get(asciiLower(c.name));
       if (path) {
         p.add(
           `${path}.name`,
@@ -675,13 +676,13 @@ export function planApply(doc: StoreDoc, input: unknown, options: PlanOptions, n
           const fields: FieldChange[] = [];
           if (c.name !== w.name) fields.push({ field: "name", from: c.name, to: w.name });
           const oldAdmin = adminById.get(c.adminId)?.username ?? null;
-          if (oldAdmin?.toLowerCase() !== w.admin) fields.push({ field: "admin", from: oldAdmin, to: adminName });
+          if ((oldAdmin === null ? undefined : asciiLower(oldAdmin)) !== w.admin) fields.push({ field: "admin", from: oldAdmin, to: adminName });
           if (c.description !== w.description) fields.push({ field: "description", from: c.description, to: w.description });
           const oldRoles = c.roleIds.flatMap((id) => {
             const n = roleNameById.get(id);
             return n === undefined ? [] : [n];
           });
-          if (!sameSet(oldRoles.map((r) => r.toLowerCase()), w.roles)) fields.push({ field: "roles", from: oldRoles, to: roleNames });
+          if (!sameSet(oldRoles.map((r) => asciiLower(r)), w.roles)) fields.push({ field: "roles", from: oldRoles, to: roleNames });
           if (!sameSet(c.ips, w.ips)) fields.push({ field: "ips", from: [...c.ips], to: w.ips });
           if (c.expiresAt !== w.expiresAt) fields.push({ field: "expiresAt", from: c.expiresAt, to: w.expiresAt });
           if ((c.disabled === true) !== w.disabled) fields.push({ field: "disabled", from: c.disabled === true, to: w.disabled });
@@ -858,8 +859,8 @@ export function applyPlan(doc: StoreDoc, plan: Plan, now: string, record: Record
   }
 
   // Credentials: removals, updates, then the bulk of creates through Maps and a Set built once.
-  const adminIds = new Map(doc.admins.map((a) => [a.username.toLowerCase(), a]));
-  const roleIds = new Map(doc.roles.map((r) => [r.name.toLowerCase(), r]));
+  const adminIds = new Map(doc.admins.map((a) => [asciiLower(a.username), a]));
+  const roleIds = new Map(doc.roles.map((r) => [asciiLower(r.name), r]));
   if (w.credentials.remove.length > 0) {
     const gone = new Set(w.credentials.remove);
     doc.credentials = doc.credentials.filter((c) => !gone.has(c));

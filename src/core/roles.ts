@@ -7,10 +7,12 @@ import { canonicalGrants, editGrants } from "./grants.js";
 import { newId } from "./ids.js";
 import { didYouMean } from "./suggest.js";
 import type { Recorder, Role, StoreDoc } from "./types.js";
+import { asciiLower } from "./ascii.js";
+import { MAX_LENGTH } from "./limits.js";
 
 /** Role and credential names: 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const MAX_DESCRIPTION = 500;
+export const MAX_DESCRIPTION = MAX_LENGTH.description;
 
 export function validateRoleName(name: string): string {
   if (holdsSecret(name)) {
@@ -37,8 +39,8 @@ export function validateDescription(text: string): string {
 
 /** Role names are unique and matched case-insensitively, like admin usernames. */
 export function findRole(doc: StoreDoc, name: string): Role | undefined {
-  const wanted = name.toLowerCase();
-  return doc.roles.find((r) => r.name.toLowerCase() === wanted);
+  const wanted = asciiLower(name);
+  return doc.roles.find((r) => asciiLower(r.name) === wanted);
 }
 
 export function requireRole(doc: StoreDoc, name: string): Role {

@@ -150,3 +150,14 @@ export function verifySecret(
   }
   return { ok: false, why: "mismatch", detail: "the secret does not match this credential" };
 }
+
+/**
+ * The one rule for a secret or key read from a file or stdin (SPEC "Fail closed"): one trailing "\n"
+ * or "\r\n" is the line's end, not part of it; nothing else is removed. The value is then compared
+ * exactly as it is, in single and batch mode alike: "" is a given, wrong secret (bad_secret).
+ */
+export function fromLine(text: string): string {
+  if (text.endsWith("\r\n")) return text.slice(0, -2);
+  if (text.endsWith("\n")) return text.slice(0, -1);
+  return text;
+}

@@ -1,6 +1,7 @@
 // Reading a request body within bounds: a size limit (413 past it) and JSON parsed strictly. The
 // server's headersTimeout/requestTimeout bound the time a client may take to send it.
 import type { IncomingMessage } from "node:http";
+import { parseStrictJson, StrictJsonError } from "../core/strict-json.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -38,16 +39,14 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
 }
 
 /**
- * JSON.parse, with a message that never quotes the body (it may hold a secret).
- * SEAM: duplicate keys ({"secret":"a","secret":"b"}) must be refused too. JSON.parse keeps the last
- * one silently; src/core/strict-json.ts (being written) will detect them — call it here once it lands.
- * Unknown keys are refused by serve/request.ts.
+ * The body as JSON, strictly: a duplicate key ({"secret":"a","secret":"b"}) is refused like bad JSON
+ * (JSON.parse would keep the last one silently), and so is nesting deeper than a request can need.
  */
 export function parseJsonBody(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseStrictJson(text, { maxDepth: 4 });
   } catch (err) {
-    const at = /position (\d+)/.exec((err as Error).message);
-    throw new HttpError(400, "invalid_json", `the body is not JSON${at ? ` (at character ${at[1]})` : ""}`);
+    if (!(err instanceof StrictJsonError)) throw err;
+    throw new HttpError(400, "invalid_json", `the body is not acceptable JSON: ${err.message}`);
   }
 }

@@ -6,6 +6,7 @@ import { safe } from "../core/echo.js";
 import { EVERYTHING, compareGrants, grantInCatalog, isPattern } from "../core/grants.js";
 import type { StoreDoc } from "../core/types.js";
 import { asked, promptContext, prompts } from "./prompts.js";
+import { asciiLower } from "../core/ascii.js";
 
 export interface PickerChoice<V = string> {
   value: V;
@@ -90,13 +91,13 @@ export function adminPickerItems(doc: StoreDoc): PickerChoice[] {
 
 /** Roles to pick from for a credential, with their descriptions; `current` starts ticked. */
 export function rolePickerItems(doc: StoreDoc, current: readonly string[] = []): PickerChoice[] {
-  const held = new Set(current.map((n) => n.toLowerCase()));
+  const held = new Set(current.map((n) => asciiLower(n)));
   return [...doc.roles]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((r) => ({
       value: r.name,
       name: r.grants.length ? `${r.name} (${r.grants.join(", ")})` : `${r.name} (no grants)`,
-      checked: held.has(r.name.toLowerCase()),
+      checked: held.has(asciiLower(r.name)),
       ...(r.description ? { description: r.description } : {}),
     }));
 }

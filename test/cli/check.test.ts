@@ -81,8 +81,9 @@ describe("check", () => {
     expect(argv.stderr).toContain("never taken from the command line");
     expect(argv.stderr).not.toContain(secret);
     expect(sb.run(["check", "ci-deploy", "GetInvoices", "--secret-file", join(sb.dir, "missing")]).code).toBe(2);
+    // SPEC "Fail closed": an empty secret is a given, wrong secret (bad_secret), not a usage error.
     writeFileSync(file, "\n");
-    expect(sb.run(["check", "ci-deploy", "GetInvoices", "--secret-file", file]).stderr).toContain("is empty");
+    expect(sb.run(["check", "ci-deploy", "GetInvoices", "--secret-file", file, "--json"]).json().reason).toBe("bad_secret");
   });
 
   it("the access key bypasses the allowlist only, and an invalid one is reported", () => {

@@ -24,7 +24,6 @@ describe("canonicalGrant", () => {
     ["GetInvoices", "GetInvoices"],
     ["getinvoices", "GetInvoices"],
     ["GETINVOICES", "GetInvoices"],
-    [" GetInvoices ", "GetInvoices"],
     ["mymodulesync", "MyModuleSync"],
     ["Billing:*", "Billing:*"],
     ["billing:*", "Billing:*"],
@@ -43,6 +42,13 @@ describe("canonicalGrant", () => {
     ["Nothing:*", /unknown category "Nothing" in grant/],
     ["zzzzzzzzzzzz", /unknown action "zzzzzzzzzzzz" in grant; see/],
     ["", /empty grant/],
+    ["  ", /empty grant/],
+    // Nothing is trimmed (SPEC "Fail closed"): a padded grant is refused, not read as another.
+    [" GetInvoices ", /surrounding whitespace/],
+    ["Billing :*", /unknown category "Billing "/],
+    // ASCII-only case folding: the Kelvin sign is not "k".
+    ["GetTic\u212Aets", /unknown action/],
+    ["x".repeat(5_000_000), /too long/],
     ["**", /unknown action/],
     [":*", /unknown category ""/],
   ])("%j is a usage error (exit 2): %s", (input, message) => {

@@ -1,6 +1,7 @@
 // ARCHITECTURE.md's layering, checked on the source: src/store is the only file access. Outside it,
-// node:fs serves the standard streams only: ui/input.ts reads stdin (fd 0), ui/output.ts writes
-// stdout/stderr (fds 1 and 2). Core touches no fs at all.
+// node:fs serves user input and the standard streams only: ui/bounded-read.ts reads the files and
+// stdin a flag names (bounded in size and time, read-only), ui/output.ts writes stdout/stderr (fds 1
+// and 2). Core touches no fs at all.
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -34,10 +35,10 @@ function fsImports(): Map<string, string[]> {
 }
 
 describe("file access lives in src/store", () => {
-  it("outside src/store, node:fs is used only for stdin (ui/input.ts) and stdout/stderr (ui/output.ts)", () => {
+  it("outside src/store, node:fs is used only for bounded reads of user input (ui/bounded-read.ts) and stdout/stderr (ui/output.ts)", () => {
     const outside = [...fsImports()].filter(([file]) => !file.startsWith("store/"));
     expect(Object.fromEntries(outside)).toEqual({
-      "ui/input.ts": ["readFileSync"],
+      "ui/bounded-read.ts": ["closeSync", "constants", "fstatSync", "openSync", "readSync"],
       "ui/output.ts": ["writeSync"],
       // `serve` appends its decision log (a stream, reopened on SIGHUP), and replaces a stale Unix
       // socket file left by a server that died (only after nobody answered on it).
@@ -46,8 +47,11 @@ describe("file access lives in src/store", () => {
     });
   });
 
-  it("ui/input.ts reads files only through store/files.ts (its readFileSync is stdin's fd 0)", () => {
-    const text = readFileSync(join(SRC, "ui", "input.ts"), "utf8");
-    expect([...text.matchAll(/readFileSync\(([^,)]*)/g)].map((m) => m[1])).toEqual(["0"]);
+  it("ui/bounded-read.ts only reads: it opens read-only and never writes", () => {
+    const text = readFileSync(join(SRC, "ui", "bounded-read.ts"), "utf8");
+    expect([...text.matchAll(/openSync\(([^;]*?)\);/g)].map((m) => m[1])).toEqual([
+      "file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY",
+    ]);
+    expect(text).not.toMatch(/writeSync|writeFile|appendFile|O_WRONLY|O_RDWR|O_CREAT/);
   });
 });
