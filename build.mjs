@@ -1,6 +1,6 @@
 // Bundles src/ into CommonJS files in dist/ with esbuild. One main bundle for every command; the
-// prompt library and the table renderer are separate bundles loaded only when used, so `check` and
-// shell completion never pay for them. Each file is written to a temp name and renamed, so a test
+// prompt library, the table renderer and the PostgreSQL client are separate bundles loaded only when
+// used, so `check` (on a file store) and shell completion never pay for them. Each file is written to a temp name and renamed, so a test
 // process spawned during a rebuild never loads half a file.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
@@ -16,14 +16,16 @@ const completionScripts = Object.fromEntries(
     readFileSync(new URL(`./completions/${file}`, import.meta.url), "utf8"),
   ]),
 );
-const lazy = { "./prompts-impl.js": "./prompts.cjs", "./table-impl.js": "./table.cjs" };
+const lazy = { "./prompts-impl.js": "./prompts.cjs", "./table-impl.js": "./table.cjs", "./pg-impl.js": "./pg.cjs" };
+/** Who may import each lazy module (anyone else gets it bundled in, as usual). */
+const lazyImporters = ["src/ui/prompts.ts", "src/ui/output.ts", "src/store/postgres/client.ts"];
 
 /** Keeps the lazy modules out of the main bundle: they are required from their own files at run time. */
 const lazyModules = {
   name: "lazy-modules",
   setup(b) {
-    b.onResolve({ filter: /^\.\/(prompts|table)-impl\.js$/ }, (args) =>
-      args.importer.endsWith("src/ui/prompts.ts") || args.importer.endsWith("src/ui/output.ts")
+    b.onResolve({ filter: /^\.\/(prompts|table|pg)-impl\.js$/ }, (args) =>
+      lazyImporters.some((importer) => args.importer.endsWith(importer))
         ? { path: lazy[args.path], external: true }
         : undefined,
     );
@@ -103,6 +105,8 @@ const mainDefine = { ...common.define, APICRED_COMPLETION_SCRIPTS: JSON.stringif
 const results = await Promise.all([
   build({ ...common, define: mainDefine, entryPoints: { apicred: "src/main.ts" }, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] }),
   build({ ...common, entryPoints: { prompts: "src/ui/prompts-impl.ts", table: "src/ui/table-impl.ts" } }),
+  // node-postgres: its optional native binding and its Cloudflare socket are never used here.
+  build({ ...common, entryPoints: { pg: "src/store/postgres/pg-impl.ts" }, external: ["pg-native", "cloudflare:sockets"] }),
   // Describes the real commander tree, for the completion bundle below; run here, never shipped.
   build({ ...common, define: mainDefine, entryPoints: { "completion-tree": "src/complete/dump.ts" }, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] }),
 ]);

@@ -13,6 +13,7 @@ import { register as registerExport } from "./commands/export.js";
 import { register as registerInit } from "./commands/init.js";
 import { register as registerRole } from "./commands/role.js";
 import { register as registerIp } from "./commands/ip.js";
+import { register as registerStore } from "./commands/store.js";
 import { Context, type GlobalOptions } from "./context.js";
 
 declare const APICRED_VERSION: string;
@@ -76,6 +77,7 @@ export const NOUNS: readonly (readonly [names: readonly string[], register: (pro
   [["export", "apply"], registerExport],
   [["audit"], registerAudit],
   [["doctor"], registerDoctor],
+  [["store"], registerStore],
   [["completion", "__complete"], registerCompletion],
 ];
 
