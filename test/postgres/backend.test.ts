@@ -135,6 +135,25 @@ describe("PostgreSQL backend", { timeout: 60_000 }, () => {
     });
   });
 
+  it("keeps any text as it is, and any order a change makes (reorders renumber, appends do not)", async () => {
+    const url = await pg.database();
+    await withBackend(url, async (b) => {
+      await populate(b);
+      const odd = `quote " backslash \\ apostrophe ' newline \n tab \t é 😀 {,} NULL`;
+      await b.update({ command: "t" }, (d, record) => {
+        d.roles[0]!.description = odd;
+        d.roles.reverse();
+        d.admins.splice(1, 0, { id: "ZZZ", username: "mid", disabled: true, createdAt: "2026-01-01T00:00:00.000Z" });
+        record("t", { odd });
+      });
+      const doc = await b.read();
+      expect(doc.roles.map((r) => r.name)).toEqual(["support", "billing"]);
+      expect(doc.roles[1]!.description).toBe(odd);
+      expect(doc.admins.map((a) => a.username)).toEqual(["ops", "mid", "Bob"]);
+      expect((await b.readAudit()).events.at(-1)!.change).toEqual({ odd });
+    });
+  });
+
   it("readForCredential reads one credential with its admin and roles, by identifier or name, through indexes", async () => {
     const url = await pg.database();
     await withBackend(url, async (b) => {

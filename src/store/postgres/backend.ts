@@ -10,7 +10,7 @@ import { validateStore } from "../schema.js";
 import { connect, parseTarget, storeError, type Target } from "./client.js";
 import { type Loaded, loadForCredential, loadWhole } from "./load.js";
 import type { Client } from "./pg-impl.js";
-import { diff, rowsBefore, writeChanges } from "./rows.js";
+import { diff, jsonRows, rowsBefore, writeChanges } from "./rows.js";
 import { CHANNEL, installedVersion, migrate, newerSchemaError, SCHEMA, SCHEMA_VERSION } from "./schema.js";
 import { osUser, watchChannel } from "./watch.js";
 
@@ -211,6 +211,14 @@ export class PostgresBackend implements Backend {
   }
 }
 
+const AUDIT_COLUMNS = [
+  { name: '"time"', type: "text" }, { name: '"user"', type: "text" }, { name: "command", type: "text" },
+  { name: "object", type: "text" }, { name: "change", type: "json" },
+] as const;
+const USAGE_COLUMNS = [
+  { name: "identifier", type: "text" }, { name: "last_used_at", type: "text" }, { name: "last_used_ip", type: "text" },
+] as const;
+
 /** Delivered at COMMIT (never for a rolled-back change) to every LISTENing `serve`. */
 async function notify(client: Client): Promise<void> {
   await client.query(`SELECT pg_notify('${CHANNEL}', '')`);
@@ -218,22 +226,19 @@ async function notify(client: Client): Promise<void> {
 
 async function insertAudit(client: Client, events: AuditEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await client.query(
-    `INSERT INTO ${SCHEMA}.audit (time, "user", command, object, change)
-     SELECT t, u, c, o, ch::json FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS e(t, u, c, o, ch)`,
-    [events.map((e) => e.time), events.map((e) => e.user), events.map((e) => e.command), events.map((e) => e.object), events.map((e) => JSON.stringify(e.change))],
-  );
+  const rows = jsonRows(AUDIT_COLUMNS, events.map((e) => [e.time, e.user, e.command, e.object, e.change]), "e");
+  await client.query(`INSERT INTO ${SCHEMA}.audit ("time", "user", command, object, change) SELECT * FROM ${rows.sql}`, rows.params);
 }
 
 /** Merges uses into the usage table; a later time wins, so servers' records merge in any order. */
 async function upsertUsage(client: Client, uses: UsageMap): Promise<void> {
   if (uses.size === 0) return;
-  const entries = [...uses];
+  const rows = jsonRows(USAGE_COLUMNS, [...uses].map(([id, u]) => [id, u.lastUsedAt, u.lastUsedIp]), "u");
   await client.query(
     `INSERT INTO ${SCHEMA}.usage (identifier, last_used_at, last_used_ip)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+     SELECT * FROM ${rows.sql}
      ON CONFLICT (identifier) DO UPDATE SET last_used_at = excluded.last_used_at, last_used_ip = excluded.last_used_ip
      WHERE ${SCHEMA}.usage.last_used_at < excluded.last_used_at`,
-    [entries.map(([id]) => id), entries.map(([, u]) => u.lastUsedAt), entries.map(([, u]) => u.lastUsedIp)],
+    rows.params,
   );
 }
