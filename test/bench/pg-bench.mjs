@@ -4,6 +4,7 @@
 //   (test/bench/pg-tool.ts, what `check` will run once it opens its store through the port), on
 //   stores of 1,000 and 100,000 credentials; medians of interleaved runs, beside `node -e 0` and the
 //   real `apicred check` on a file store.
+// - a small change (one admin added) on each store: a write loads the whole document (the core stays pure).
 // - apply: 100,000 new credentials (plus 50 roles, 20 allowlist entries) in one update, into an empty
 //   PostgreSQL store and into an empty file store, through the same tool.
 // Spawned processes run without NODE_EXTRA_CA_CERTS (it adds ~50 ms to every Node start here).
@@ -80,6 +81,9 @@ try {
     const created = JSON.parse(intoPg.stdout);
     const fileCreated = JSON.parse(intoFile.stdout);
     console.log(`apply ${String(n).padStart(6)} new credentials: PostgreSQL ${intoPg.ms.toFixed(0).padStart(6)} ms, file ${intoFile.ms.toFixed(0).padStart(6)} ms (${(intoPg.ms / intoFile.ms).toFixed(2)}x)`);
+    const touchPg = run([process.execPath, tool, "touch", url, `extra-${n}`]);
+    const touchFile = run([process.execPath, tool, "touch", fileStore, `extra-${n}`]);
+    console.log(`one small change (admin add) on ${String(n).padStart(6)} credentials: PostgreSQL ${touchPg.ms.toFixed(0).padStart(6)} ms, file ${touchFile.ms.toFixed(0).padStart(6)} ms`);
     stores.push({ n, url, fileStore, target: created[Math.floor(created.length / 2)], fileTarget: fileCreated[Math.floor(fileCreated.length / 2)] });
   }
   await admin.query("ANALYZE"); // as autovacuum would soon after a bulk load

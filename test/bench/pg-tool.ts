@@ -3,7 +3,9 @@
 // decision) and `apply` (planApply + applyPlan in one backend update). Works on either backend.
 //   node pg-tool.cjs check <store> <cred> <action> <ip>     (secret in $APICRED_SECRET) -> exit 0/1
 //   node pg-tool.cjs apply <store> <desired.json>           -> prints the created credentials as JSON
+//   node pg-tool.cjs touch <store> <username>               -> one small change (adds an admin)
 import { readFileSync } from "node:fs";
+import { addAdmin } from "../../src/core/admins.js";
 import { decide, Snapshot } from "../../src/core/decide.js";
 import { parseAddress } from "../../src/core/ip.js";
 import { applyPlan, planApply } from "../../src/core/plan.js";
@@ -18,6 +20,10 @@ async function main(): Promise<number> {
       const doc = await backend.readForCredential(cred);
       const d = decide(new Snapshot(doc), { credential: cred, action, ip: parseAddress(ip), secret: process.env.APICRED_SECRET, now: Date.now() });
       return d.allowed ? 0 : 1;
+    }
+    if (verb === "touch") {
+      await backend.update({ command: "admin add" }, (doc, record, now) => void addAdmin(doc, rest[0]!, now, record));
+      return 0;
     }
     const input: unknown = JSON.parse(readFileSync(rest[0]!, "utf8"));
     const created = await backend.update({ command: "apply" }, (doc, record, now) =>

@@ -218,6 +218,23 @@ describe("PostgreSQL backend", { timeout: 60_000 }, () => {
     });
   });
 
+  it("a login without the rights to create or read the schema is exit 5 naming the host, not the password", async () => {
+    const url = await pg.database();
+    const role = `lowly${Date.now()}`;
+    await pg.sql(url, `CREATE ROLE ${role} LOGIN PASSWORD 'Lowly-pw-4242'`);
+    const low = url.replace(`postgres:${PASSWORD}@`, `${role}:Lowly-pw-4242@`);
+    await withBackend(low, async (b) => {
+      const err = await storeError(b.update({ command: "init" }, () => undefined));
+      expect(err.code).toBe("store_permission");
+      expect(err.message).toMatch(new RegExp(`^permission denied by PostgreSQL at 127\\.0\\.0\\.1:${pg.server.port}/t`));
+      expect(err.message).not.toContain("Lowly-pw-4242");
+    });
+    await withBackend(url, (b) => b.update({ command: "init" }, () => undefined));
+    await withBackend(low, async (b) => {
+      expect((await storeError(b.read())).code).toBe("store_permission");
+    });
+  });
+
   it("usage: recordUsage keeps the later time of each credential, readUsage returns it", async () => {
     const url = await pg.database();
     await withBackend(url, async (b) => {

@@ -9,6 +9,8 @@
 // - `pos` keeps each list's order (exports and listings are in creation order); new rows append.
 // - Names are unique case-insensitively (as the core treats them) through exclusion constraints,
 //   which unlike unique indexes can be deferred to COMMIT: one change may swap two names.
+// - Only the indexes a read uses: the primary keys (a decision finds its credential, roles and IPs
+//   through them) and lower(name). Each further index is paid by every bulk insert.
 // - No foreign keys from a credential's roles and IPs to the credential: every write computes those
 //   rows from the document, deleted ones included, and a key's check per row (233,000 for 100,000
 //   credentials) cost more than the inserts themselves.
@@ -41,10 +43,8 @@ const MIGRATIONS: readonly (readonly string[])[] = [
       expires_at text, created_at text NOT NULL, secret_hash text NOT NULL,
       previous_hash text, previous_until text, rotated_at text, pos bigint NOT NULL,
       CONSTRAINT credentials_name_unique EXCLUDE USING btree (lower(name) WITH =) DEFERRABLE INITIALLY DEFERRED)`,
-    `CREATE INDEX credentials_admin ON ${SCHEMA}.credentials (admin_id)`,
     `CREATE TABLE ${SCHEMA}.credential_roles (
       identifier text NOT NULL, role_id text NOT NULL, pos integer NOT NULL, PRIMARY KEY (identifier, role_id))`,
-    `CREATE INDEX credential_roles_role ON ${SCHEMA}.credential_roles (role_id)`,
     `CREATE TABLE ${SCHEMA}.credential_ips (
       identifier text NOT NULL, ip text NOT NULL, pos integer NOT NULL, PRIMARY KEY (identifier, ip))`,
     `CREATE TABLE ${SCHEMA}.ip_allowlist (address text PRIMARY KEY, note text NOT NULL, added_at text NOT NULL, pos bigint NOT NULL)`,
