@@ -1,7 +1,8 @@
 // Bundles src/ into CommonJS files in dist/ with esbuild. One main bundle for every command; the
-// prompt library, the table renderer and the server of `apicred serve` are separate bundles loaded
-// only when used, so `check` and shell completion never pay for them. dist/engine.cjs is the library
-// the package exports (src/engine.ts). Each file is written to a temp name and renamed, so a test
+// prompt library, the table renderer, the server of `apicred serve` and the PostgreSQL client are
+// separate bundles loaded only when used, so `check` (on a file store) and shell completion never pay
+// for them. dist/engine.cjs is the library the package exports (src/engine.ts). Each file is written
+// to a temp name and renamed, so a test
 // process spawned during a rebuild never loads half a file.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
@@ -19,14 +20,16 @@ const completionScripts = Object.fromEntries(
 );
 /** The JSON Schema of the export/apply document (shipped as schema/), for `apicred export --schema`. */
 const applySchema = readFileSync(new URL("./schema/apply.schema.json", import.meta.url), "utf8");
-const lazy = { "./prompts-impl.js": "./prompts.cjs", "./table-impl.js": "./table.cjs", "../serve/main.js": "./serve.cjs" };
+const lazy = { "./prompts-impl.js": "./prompts.cjs", "./table-impl.js": "./table.cjs", "../serve/main.js": "./serve.cjs", "./pg-impl.js": "./pg.cjs" };
+/** Who may import each lazy module (anyone else gets it bundled in, as usual). */
+const lazyImporters = ["src/ui/prompts.ts", "src/ui/output.ts", "src/store/postgres/client.ts"];
 
 /** Keeps the lazy modules out of the main bundle: they are required from their own files at run time. */
 const lazyModules = {
   name: "lazy-modules",
   setup(b) {
-    b.onResolve({ filter: /^\.\/(prompts|table)-impl\.js$/ }, (args) =>
-      args.importer.endsWith("src/ui/prompts.ts") || args.importer.endsWith("src/ui/output.ts")
+    b.onResolve({ filter: /^\.\/(prompts|table|pg)-impl\.js$/ }, (args) =>
+      lazyImporters.some((importer) => args.importer.endsWith(importer))
         ? { path: lazy[args.path], external: true }
         : undefined,
     );
@@ -105,6 +108,8 @@ const common = {
   define: { APICRED_VERSION: JSON.stringify(pkg.version) },
 };
 
+/** node-postgres's optional native binding and its Cloudflare socket: never used here. */
+const pgExternals = ["pg-native", "cloudflare:sockets"];
 const mainDefine = {
   ...common.define,
   APICRED_COMPLETION_SCRIPTS: JSON.stringify(completionScripts),
@@ -114,9 +119,20 @@ const results = await Promise.all([
   build({ ...common, define: mainDefine, entryPoints: { apicred: "src/main.ts" }, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] }),
   build({ ...common, entryPoints: { prompts: "src/ui/prompts-impl.ts", table: "src/ui/table-impl.ts" } }),
   // `apicred serve` (node:http, prom-client) and the library; each carries its own copy of core.
-  build({ ...common, entryPoints: { serve: "src/serve/main.ts", engine: "src/engine.ts" } }),
+  // node-postgres is bundled into them (its optional native binding and Cloudflare socket left out).
+  build({ ...common, entryPoints: { serve: "src/serve/main.ts", engine: "src/engine.ts" }, external: pgExternals }),
   // The library for `import` (package.json "exports"): ESM, so its types (dist/types) are true as written.
-  build({ ...common, format: "esm", outExtension: { ".js": ".mjs" }, entryPoints: { engine: "src/engine.ts" } }),
+  // node-postgres is CommonJS and requires built-ins: give the ES module a real `require` for them.
+  build({
+    ...common,
+    format: "esm",
+    outExtension: { ".js": ".mjs" },
+    entryPoints: { engine: "src/engine.ts" },
+    external: pgExternals,
+    banner: { js: 'import { createRequire as __apicredRequire } from "node:module"; const require = __apicredRequire(import.meta.url);' },
+  }),
+  // node-postgres for the main bundle, loaded only when a store is a PostgreSQL URL.
+  build({ ...common, entryPoints: { pg: "src/store/postgres/pg-impl.ts" }, external: pgExternals }),
   // Describes the real commander tree, for the completion bundle below; run here, never shipped.
   build({ ...common, define: mainDefine, entryPoints: { "completion-tree": "src/complete/dump.ts" }, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] }),
 ]);

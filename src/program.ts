@@ -18,6 +18,7 @@ import { configureHelp, register as registerHelp } from "./help/help.js";
 import { register as registerPolicy } from "./commands/policy.js";
 import { register as registerScan } from "./commands/scan.js";
 import { register as registerWhoCan } from "./commands/who-can.js";
+import { register as registerStore } from "./commands/store.js";
 import { Context, type GlobalOptions } from "./context.js";
 import { checkValue, type ValueKind } from "./core/limits.js";
 
@@ -165,6 +166,7 @@ export const NOUNS: readonly (readonly [names: readonly string[], register: (pro
   [["audit"], registerAudit],
   [["doctor"], registerDoctor],
   [["serve"], registerServe],
+  [["store"], registerStore],
   [["completion", "__complete"], registerCompletion],
   [["help"], (program) => registerHelp(program, () => buildProgram())],
 ];

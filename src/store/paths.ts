@@ -4,6 +4,16 @@ import { homedir } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { UsageError } from "../core/errors.js";
 
+/** `postgres://…` or `postgresql://…`: a database, not a path (never resolved against the cwd). */
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** A path resolved against the cwd; a PostgreSQL URL as it is. */
+export function resolveStoreLocation(location: string): string {
+  return isPostgresUrl(location) ? location : resolve(location);
+}
+
 /**
  * A blank `--store ""` (or a set but blank $APICRED_STORE, as an unset variable in a script gives) is
  * exit 2, never a fall back to another store: the command would silently act on a store nobody named.
@@ -11,14 +21,14 @@ import { UsageError } from "../core/errors.js";
 export function resolveStorePath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   if (flag !== undefined) {
     if (flag.trim() === "") throw new UsageError("--store: the path is empty; name the store file", "invalid_input");
-    return resolve(flag);
+    return resolveStoreLocation(flag);
   }
   const fromEnv = env.APICRED_STORE;
   if (fromEnv !== undefined) {
     if (fromEnv.trim() === "") {
       throw new UsageError("APICRED_STORE is set but empty; unset it or name the store file", "invalid_input");
     }
-    return resolve(fromEnv);
+    return resolveStoreLocation(fromEnv);
   }
   const config = env.XDG_CONFIG_HOME ? env.XDG_CONFIG_HOME : join(homedir(), ".config");
   return resolve(config, "apicred", "store.json");
