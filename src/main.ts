@@ -2,7 +2,8 @@
 import { CommanderError } from "commander";
 import { clip, safe } from "./core/echo.js";
 import { AppError } from "./core/errors.js";
-import { buildProgram, currentContext, takeExitCode } from "./program.js";
+import { buildProgram } from "./program.js";
+import { currentContext, takeExitCode } from "./run.js";
 import { makeChalk } from "./ui/color.js";
 import { Output } from "./ui/output.js";
 

@@ -19,130 +19,8 @@ import { register as registerPolicy } from "./commands/policy.js";
 import { register as registerScan } from "./commands/scan.js";
 import { register as registerWhoCan } from "./commands/who-can.js";
 import { register as registerStore } from "./commands/store.js";
-import { Context, type GlobalOptions } from "./context.js";
-import { checkValue, type ValueKind } from "./core/limits.js";
 
 declare const APICRED_VERSION: string;
-
-/** The exit code the last action asked for (0 unless it returned one). */
-let actionExitCode = 0;
-
-export function takeExitCode(): number {
-  const code = actionExitCode;
-  actionExitCode = 0;
-  return code;
-}
-
-function commandPath(cmd: Command): string {
-  const names: string[] = [];
-  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
-  return names.join(" ");
-}
-
-/** The Context of the command being run, created by `act` (main.ts prints its store warnings). */
-let current: Context | undefined;
-
-export function currentContext(): Context | undefined {
-  return current;
-}
-
-/**
- * Wraps a command handler: builds the Context from the global options and records the exit code the
- * handler returns. Handlers receive commander's positional arguments and then the verb's options.
- */
-export function act<A extends unknown[]>(handler: (ctx: Context, ...args: A) => Promise<number | void>) {
-  return async (...argv: unknown[]): Promise<void> => {
-    const cmd = argv[argv.length - 1] as Command;
-    current = new Context(cmd.optsWithGlobals<GlobalOptions>(), commandPath(cmd));
-    checkValues(cmd, argv.slice(0, -2));
-    const code = await handler(current, ...(argv.slice(0, -1) as A));
-    actionExitCode = code ?? 0;
-  };
-}
-
-/**
-/**
- * Collects a repeatable option (`--allow A --allow B`, or `--allow A,B`). The pieces are kept as
- * given: an empty one (`--ip ''`, `--ip ','`) or a padded one (`--ip ' 10.0.0.1'`) is refused by
- * checkValues, never dropped or trimmed into "no value". Marked `commaSeparated` so shell completion
- * (complete/tree.ts) completes the item after the last comma.
- */
-export const collect = Object.assign(
-  function collect(value: string, previous: string[] | undefined): string[] {
-    return [...(previous ?? []), ...value.split(",")];
-  },
-  { commaSeparated: true as const },
-);
-
-/** The kind of each option's value (by commander's attribute name) and of each positional argument. */
-const OPTION_KINDS: Readonly<Record<string, ValueKind>> = {
-  admin: "name",
-  role: "name",
-  addRole: "name",
-  removeRole: "name",
-  name: "name",
-  rename: "name",
-  description: "description",
-  note: "note",
-  ip: "ip",
-  allow: "grant",
-  revoke: "grant",
-  set: "grant",
-  category: "category",
-  expires: "when",
-  expiring: "when",
-  grace: "when",
-  since: "when",
-  file: "path",
-  secretFile: "path",
-  accessKeyFile: "path",
-};
-const ARGUMENT_KINDS: Readonly<Record<string, ValueKind>> = {
-  cred: "credential",
-  action: "action",
-  name: "name",
-  username: "name",
-  "ip|cidr": "ip",
-  entry: "ip",
-  ip: "ip",
-  text: "note",
-};
-/**
- * Kinds whose one validator refuses empty, padded and over-long values itself, with a more precise
- * message, before any lookup: the strict IP parser (core/ip.ts), the description and note checks.
- */
-const DOMAIN_CHECKED: ReadonlySet<ValueKind> = new Set(["ip", "description", "note"]);
-/**
- * Where a whole "" has a documented meaning, and one that only narrows access: `credential edit
- * --name ""` removes the name, `--role ""` every role. (`--ip ""` would widen it: --clear-ips says so.)
- */
-const EMPTY_MEANS_NONE = new Set(["credential edit --name", "credential edit --role"]);
-
-/**
- * Every value on the command line, checked before the handler runs (and so before any lookup): not
- * empty or blank where a value is expected, no surrounding whitespace, within its length limit
- * (core/limits.ts). Options and arguments not in the tables get the "other" limit and rule.
- */
-function checkValues(cmd: Command, args: unknown[]): void {
-  const path = commandPath(cmd);
-  cmd.registeredArguments.forEach((arg, i) => {
-    const kind = ARGUMENT_KINDS[arg.name()] ?? "other";
-    if (DOMAIN_CHECKED.has(kind)) return;
-    const value = args[i];
-    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === "string") checkValue(`<${arg.name()}>`, v, kind);
-  });
-  const opts = cmd.opts();
-  for (const option of cmd.options) {
-    const key = option.attributeName();
-    const value = opts[key];
-    const flag = option.long ?? option.short ?? key;
-    const kind = OPTION_KINDS[key] ?? "other";
-    if (DOMAIN_CHECKED.has(kind)) continue;
-    // Only the whole value "" (a list of one empty piece), never an empty piece among others.
-    if (EMPTY_MEANS_NONE.has(`${path} ${flag}`) && (value === "" || (Array.isArray(value) && value.length === 1 && value[0] === ""))) continue;
-    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === "string") checkValue(flag, v, kind);
-  }
-}
 
 /**
  * Every noun: the top-level command names (and aliases) a module registers, and its register
@@ -167,7 +45,7 @@ export const NOUNS: readonly (readonly [names: readonly string[], register: (pro
   [["doctor"], registerDoctor],
   [["serve"], registerServe],
   [["store"], registerStore],
-  [["completion", "__complete"], registerCompletion],
+  [["completion", "__complete"], (program) => registerCompletion(program, () => buildProgram())],
   [["help"], (program) => registerHelp(program, () => buildProgram())],
 ];
 

@@ -5,7 +5,7 @@ import { generateAccessKey, phpLine, setAccessKey, unsetAccessKey, validateAcces
 import { emptyAllowlistWarning } from "../core/allowlist.js";
 import { ConflictError, NotFoundError, UsageError } from "../core/errors.js";
 import type { Context } from "../context.js";
-import { act } from "../program.js";
+import { act } from "../run.js";
 import { readSecretText, stdinIsTerminal } from "../ui/input.js";
 
 /** The key piped in on stdin (read to its end, no prompt, no echo handling), less one trailing newline. */

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { buildCatalog, listActions, listCategories, requireCategory } from "../core/catalog.js";
 import { addCustomAction, removeCustomAction } from "../core/custom-actions.js";
 import type { Context } from "../context.js";
-import { act } from "../program.js";
+import { act } from "../run.js";
 
 function readCatalog(ctx: Context) {
   return buildCatalog(ctx.read().actions);

@@ -1,7 +1,7 @@
 // `apicred admin add | list | disable | enable | remove`.
 import type { Command } from "commander";
 import { addAdmin, credentialCount, removeAdmin, requireAdmin, setAdminDisabled } from "../core/admins.js";
-import { act } from "../program.js";
+import { act } from "../run.js";
 
 export function register(program: Command): void {
   const admin = program.command("admin").description("manage the admins credentials authenticate as");

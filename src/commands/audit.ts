@@ -1,7 +1,7 @@
 // `apicred audit [--since WHEN]`: who changed what, from the append-only log beside the store.
 import type { Command } from "commander";
 import { parseSince } from "../core/durations.js";
-import { act } from "../program.js";
+import { act } from "../run.js";
 
 export function register(program: Command): void {
   program

@@ -5,7 +5,7 @@ import { type Decision, decide, Snapshot } from "../core/decide.js";
 import { UsageError } from "../core/errors.js";
 import { parseAddress } from "../core/ip.js";
 import type { Context } from "../context.js";
-import { act } from "../program.js";
+import { act } from "../run.js";
 import { runBatch } from "./check-batch.js";
 import { runList } from "./check-list.js";
 import { readSecretInput } from "../ui/input.js";

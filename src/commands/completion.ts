@@ -5,7 +5,6 @@
 import { Argument, type Command } from "commander";
 import { completionOutput } from "../complete/run.js";
 import { describeCommand } from "../complete/tree.js";
-import { buildProgram } from "../program.js";
 
 /** The scripts in completions/, embedded by build.mjs. */
 declare const APICRED_COMPLETION_SCRIPTS: Readonly<Record<"bash" | "zsh" | "fish", string>>;
@@ -29,7 +28,8 @@ Or install the file system-wide (bash needs the bash-completion package):
 Values (roles, credentials, admins, actions, ...) are read from the store named by --store on the
 line being completed, else $APICRED_STORE, else the default store.`;
 
-export function register(program: Command): void {
+/** `whole` builds the whole command tree (the registry passes it in: commands never import it). */
+export function register(program: Command, whole: () => Command): void {
   program
     .command("completion")
     .description("print the shell completion script for bash, zsh or fish")
@@ -53,6 +53,6 @@ export function register(program: Command): void {
       const raw = (program as Command & { rawArgs: string[] }).rawArgs;
       const words = raw.slice(raw.indexOf("__complete") + 1);
       // This run built only the `completion` noun (program.ts); candidates come from the whole tree.
-      process.stdout.write(completionOutput(describeCommand(buildProgram()), words, process.env));
+      process.stdout.write(completionOutput(describeCommand(whole()), words, process.env));
     });
 }

@@ -7,7 +7,7 @@ import { credentialLabel, credentialView, setCredentialsDisabled } from "../core
 import { SecretIndex } from "../core/secret-index.js";
 import { secretFormatProblem } from "../core/secrets.js";
 import type { Context } from "../context.js";
-import { act } from "../program.js";
+import { act } from "../run.js";
 import { readSecretInput, readSecretText, stdinIsTerminal } from "../ui/input.js";
 
 const label = (c: Credential) => (c.name ? `${c.name} (${c.identifier})` : c.identifier);

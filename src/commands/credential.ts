@@ -18,7 +18,7 @@ import {
 import { parseDuration, parseWhen } from "../core/durations.js";
 import { type LastUse, unusedWithin, usageFields } from "../core/usage.js";
 import type { Context } from "../context.js";
-import { act, collect } from "../program.js";
+import { act, collect } from "../run.js";
 import { registerLifecycle } from "./credential-lifecycle.js";
 import { pickAdmin, pickRoles } from "../ui/pickers.js";
 import { ago } from "../ui/ago.js";

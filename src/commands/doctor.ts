@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { diagnose, type Finding } from "../core/doctor.js";
 import { usagePathFor } from "../store/paths.js";
 import { readUsageFile } from "../store/usage-file.js";
-import { act } from "../program.js";
+import { act } from "../run.js";
 
 export function register(program: Command): void {
   program

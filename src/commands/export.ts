@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { ConflictError, UsageError } from "../core/errors.js";
 import { applyPlan, type Change, type ChangeKind, type CreatedCredential, exportDoc, type FieldChange, type Plan, planApply } from "../core/plan.js";
 import type { Context } from "../context.js";
-import { act } from "../program.js";
+import { act } from "../run.js";
 import { writeFileAtomic } from "../store/files.js";
 import { readJsonFile } from "../ui/input.js";
 import { progressLine } from "../ui/progress.js";

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { emptyAllowlistWarning } from "../core/allowlist.js";
 import { isExpired } from "../core/credentials.js";
 import type { StoreDoc } from "../core/types.js";
-import { act } from "../program.js";
+import { act } from "../run.js";
 
 /** Plain-language warnings about the store's state (status shows them; doctor goes further). */
 function storeWarnings(doc: StoreDoc): string[] {

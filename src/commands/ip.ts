@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { addIp, allowlistMatcher, emptyAllowlistWarning, removeIps, requireEntry, setIpNote } from "../core/allowlist.js";
 import { parseAddress } from "../core/ip.js";
 import type { Context } from "../context.js";
-import { act } from "../program.js";
+import { act } from "../run.js";
 import { plural } from "../ui/text.js";
 
 export function register(program: Command): void {

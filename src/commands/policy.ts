@@ -5,7 +5,7 @@ import { UsageError } from "../core/errors.js";
 import { canonicalMaxLifetime, policyViolators, setMaxLifetime } from "../core/policy.js";
 import type { StoreDoc } from "../core/types.js";
 import type { Context } from "../context.js";
-import { act } from "../program.js";
+import { act } from "../run.js";
 
 function summary(doc: StoreDoc, now: number) {
   const violators = policyViolators(doc, now).map(({ credential: c, problem }) => ({ identifier: c.identifier, name: c.name, problem }));

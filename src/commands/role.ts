@@ -6,7 +6,7 @@ import { allowedActionCount, expandGrant, grantAllows, groupGrants, isPattern, P
 import { createRole, deleteRole, editRole, findRole, requireRole, roleHolders, validateRoleName } from "../core/roles.js";
 import type { Role, StoreDoc } from "../core/types.js";
 import type { Context } from "../context.js";
-import { act, collect } from "../program.js";
+import { act, collect } from "../run.js";
 import { pickGrants } from "../ui/pickers.js";
 import { plural } from "../ui/text.js";
 import { asciiLower } from "../core/ascii.js";

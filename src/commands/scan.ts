@@ -7,7 +7,7 @@ import { findSecrets, looksBinary, maskSecret } from "../core/scan.js";
 import { SecretIndex } from "../core/secret-index.js";
 import type { Credential } from "../core/types.js";
 import type { Context } from "../context.js";
-import { act } from "../program.js";
+import { act } from "../run.js";
 import { type SkipReason, walkFiles } from "../store/tree.js";
 import { readBounded } from "../ui/bounded-read.js";
 import { plural } from "../ui/text.js";

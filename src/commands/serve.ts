@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { AppError, UsageError } from "../core/errors.js";
 import { canonicalIp, parseAddress } from "../core/ip.js";
 import type { Context } from "../context.js";
-import { act } from "../program.js";
+import { act } from "../run.js";
 import { isPostgresUrl } from "../store/open.js";
 
 interface ServeOptions {

@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { UsageError } from "../core/errors.js";
 import type { StoreDoc } from "../core/types.js";
-import { act } from "../program.js";
+import { act } from "../run.js";
 import { isEmptyStore, readContents, writeContents } from "../store/copy.js";
 import { openBackend } from "../store/open.js";
 import { resolveStoreLocation } from "../store/paths.js";

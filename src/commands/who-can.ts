@@ -7,7 +7,7 @@ import { NotFoundError } from "../core/errors.js";
 import { parseAddress } from "../core/ip.js";
 import { whoCan } from "../core/reverse.js";
 import { didYouMean } from "../core/suggest.js";
-import { act } from "../program.js";
+import { act } from "../run.js";
 
 export function register(program: Command): void {
   program

@@ -55,3 +55,39 @@ describe("file access lives in src/store", () => {
     expect(text).not.toMatch(/writeSync|writeFile|appendFile|O_WRONLY|O_RDWR|O_CREAT/);
   });
 });
+
+/** file (relative to src) -> the src files it imports (relative to src, .js as .ts). */
+function localImports(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const file of sources(SRC)) {
+    const text = readFileSync(file, "utf8");
+    const targets: string[] = [];
+    for (const m of text.matchAll(/(?:from\s+|import\(\s*)["'](\.{1,2}\/[^"']+)["']/g)) {
+      targets.push(relative(SRC, join(file, "..", m[1]!.replace(/\.js$/, ".ts"))));
+    }
+    out.set(relative(SRC, file), targets);
+  }
+  return out;
+}
+
+describe("imports point one way", () => {
+  const imports = localImports();
+  const offending = (from: (f: string) => boolean, to: (t: string) => boolean) =>
+    [...imports].flatMap(([file, targets]) => (from(file) ? targets.filter(to).map((t) => `${file} -> ${t}`) : []));
+
+  it("core imports nothing above it", () => {
+    expect(offending((f) => f.startsWith("core/"), (t) => !t.startsWith("core/"))).toEqual([]);
+  });
+
+  it("store never imports ui, commands, the registry or the run", () => {
+    expect(offending((f) => f.startsWith("store/"), (t) => /^(ui|commands|serve)\/|^(program|run|context|main)\.ts$/.test(t))).toEqual([]);
+  });
+
+  it("commands never import the registry (program.ts) or main", () => {
+    expect(offending((f) => f.startsWith("commands/"), (t) => t === "program.ts" || t === "main.ts")).toEqual([]);
+  });
+
+  it("the registry is imported only by main, the completion dump and nothing in commands", () => {
+    expect(offending((f) => f !== "main.ts" && f !== "complete/dump.ts", (t) => t === "program.ts")).toEqual([]);
+  });
+});
