@@ -1,8 +1,9 @@
 // What every command action receives: the global options resolved once, the output, the store.
 import { UsageError } from "./core/errors.js";
 import type { Recorder, StoreDoc } from "./core/types.js";
+import type { Backend } from "./store/backend.js";
+import { openBackend } from "./store/open.js";
 import { resolveStorePath } from "./store/paths.js";
-import { Store } from "./store/store.js";
 import { colorLevel, makeChalk } from "./ui/color.js";
 import { FieldOutput } from "./ui/field.js";
 import { Output } from "./ui/output.js";
@@ -20,7 +21,9 @@ export interface GlobalOptions {
 
 export class Context {
   readonly out: Output;
-  readonly store: Store;
+  /** Where the store is: a path, or a PostgreSQL URL. */
+  readonly location: string;
+  private backend?: Backend;
   private canPrompt?: boolean;
 
   constructor(
@@ -32,8 +35,24 @@ export class Context {
     const colours = () => makeChalk(colorLevel(options.color, process.stdout, env));
     this.out =
       options.field === undefined ? new Output(Boolean(options.json), colours) : new FieldOutput(options.field, Boolean(options.json), colours);
-    const lockTimeout = Number(env.APICRED_LOCK_TIMEOUT_MS);
-    this.store = new Store(resolveStorePath(options.store, env), lockTimeout > 0 ? lockTimeout : undefined);
+    this.location = resolveStorePath(options.store, env);
+  }
+
+  /** Opens the store's backend (a file store costs nothing; PostgreSQL loads its client). */
+  async open(): Promise<void> {
+    const lockTimeout = Number(this.env.APICRED_LOCK_TIMEOUT_MS);
+    this.backend ??= await openBackend(this.location, { lockTimeoutMs: lockTimeout > 0 ? lockTimeout : undefined });
+  }
+
+  /** The store, through the storage port: commands never know which backend it is. */
+  get store(): Backend {
+    if (!this.backend) throw new Error("the store was used before it was opened");
+    return this.backend;
+  }
+
+  /** The backend if it was opened (main.ts prints its warnings and closes it). */
+  get opened(): Backend | undefined {
+    return this.backend;
   }
 
   /**
@@ -50,11 +69,11 @@ export class Context {
     return this.out.json;
   }
 
-  read(): StoreDoc {
+  read(): Promise<StoreDoc> {
     return this.store.read();
   }
 
-  update<T>(fn: (doc: StoreDoc, record: Recorder, now: string) => T): T {
+  update<T>(fn: (doc: StoreDoc, record: Recorder, now: string) => T): Promise<T> {
     return this.store.update({ command: this.command }, fn);
   }
 

@@ -49,7 +49,10 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       if (process.env.APICRED_DEBUG) process.stderr.write(`${String((err as Error)?.stack).split("\n").map((l) => safe(l)).join("\n")}\n`);
     }
   }
-  const ctx = currentContext();
-  if (ctx) for (const w of ctx.store.warnings) ctx.out.warn(w);
+  const store = currentContext()?.opened;
+  if (store) {
+    for (const w of store.warnings) currentContext()!.out.warn(w);
+    await store.close(); // a database connection would keep the process alive
+  }
   process.exitCode = code;
 }

@@ -36,6 +36,7 @@ export function act<A extends unknown[]>(handler: (ctx: Context, ...args: A) => 
     const cmd = argv[argv.length - 1] as Command;
     current = new Context(cmd.optsWithGlobals<GlobalOptions>(), commandPath(cmd));
     checkValues(cmd, argv.slice(0, -2));
+    await current.open();
     const code = await handler(current, ...(argv.slice(0, -1) as A));
     actionExitCode = code ?? 0;
   };

@@ -18,7 +18,7 @@ async function readKeyFromStdin(ctx: Context): Promise<string> {
 
 async function issue(ctx: Context, verb: "set" | "rotate", opts: { stdin?: boolean; php?: boolean }): Promise<void> {
   // `set` is a writing command: a missing store is created (SPEC.md "The store"), not an error.
-  const current = verb === "set" && !ctx.store.exists() ? null : ctx.read().accessKey;
+  const current = verb === "set" && !await ctx.store.exists() ? null : (await ctx.read()).accessKey;
   if (verb === "rotate" && current === null) {
     throw new NotFoundError("no access key is set, so there is nothing to rotate; use `apicred access-key set`");
   }
@@ -38,7 +38,7 @@ async function issue(ctx: Context, verb: "set" | "rotate", opts: { stdin?: boole
     );
   }
   const key = supplied ?? generateAccessKey();
-  const stored = ctx.update((doc, record, now) => {
+  const stored = await ctx.update((doc, record, now) => {
     // What was confirmed must still be what gets replaced (another process may have set a key meanwhile).
     if ((doc.accessKey?.hash ?? null) !== (current?.hash ?? null)) {
       throw new ConflictError("the access key changed while this command ran; nothing changed, run it again");
@@ -88,7 +88,7 @@ export function register(program: Command): void {
     .description("whether an access key is set, since when, and its fingerprint (never the key)")
     .action(
       act(async (ctx) => {
-        const current = ctx.read().accessKey;
+        const current = (await ctx.read()).accessKey;
         const result = { set: current !== null, setAt: current?.setAt ?? null, fingerprint: current?.fingerprint ?? null };
         await ctx.out.result(result, () =>
           ctx.out.line(current ? `access key set ${current.setAt} (fingerprint ${current.fingerprint})` : "no access key set"),
@@ -101,14 +101,14 @@ export function register(program: Command): void {
     .description("remove the access key: only IPs on the allowlist get through")
     .action(
       act(async (ctx) => {
-        const doc = ctx.read();
+        const doc = (await ctx.read());
         if (doc.accessKey !== null) {
           await ctx.confirm(
             `Remove the access key (fingerprint ${doc.accessKey.fingerprint})? Only IPs on the allowlist will get through.`,
           );
         }
-        const removed = doc.accessKey === null ? false : ctx.update((d, record) => unsetAccessKey(d, record));
-        const after = ctx.read();
+        const removed = doc.accessKey === null ? false : await ctx.update((d, record) => unsetAccessKey(d, record));
+        const after = (await ctx.read());
         await ctx.out.result({ unset: removed }, () => ctx.out.line(removed ? "removed the access key" : "no access key was set"));
         const warning = removed ? emptyAllowlistWarning(after) : undefined;
         if (warning) ctx.out.warn(warning);

@@ -5,8 +5,8 @@ import { addCustomAction, removeCustomAction } from "../core/custom-actions.js";
 import type { Context } from "../context.js";
 import { act } from "../run.js";
 
-function readCatalog(ctx: Context) {
-  return buildCatalog(ctx.read().actions);
+async function readCatalog(ctx: Context) {
+  return buildCatalog((await ctx.read()).actions);
 }
 
 export function register(program: Command): void {
@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .option("--custom", "only custom actions")
     .action(
       act(async (ctx, opts: { category?: string; custom?: boolean }) => {
-        const catalog = readCatalog(ctx);
+        const catalog = (await readCatalog(ctx));
         const category = opts.category === undefined ? undefined : requireCategory(catalog, opts.category);
         const rows = listActions(catalog).filter(
           (a) => (category === undefined || a.category === category) && (!opts.custom || a.custom),
@@ -39,7 +39,7 @@ export function register(program: Command): void {
     .description("list categories and how many actions each holds")
     .action(
       act(async (ctx) => {
-        const rows = listCategories(readCatalog(ctx));
+        const rows = listCategories((await readCatalog(ctx)));
         await ctx.out.result(rows, () =>
           ctx.out.table(["category", "actions", "custom"], rows.map((r) => [r.name, String(r.actions), String(r.custom)])),
         );
@@ -53,7 +53,7 @@ export function register(program: Command): void {
     .requiredOption("--category <category>", "its category: an existing one or a new one")
     .action(
       act(async (ctx, name: string, opts: { category: string }) => {
-        const added = ctx.update((doc, record, now) => addCustomAction(doc, name, opts.category, now, record));
+        const added = await ctx.update((doc, record, now) => addCustomAction(doc, name, opts.category, now, record));
         await ctx.out.result({ name: added.name, category: added.category, custom: true }, () =>
           ctx.out.line(`added custom action ${added.name} (category ${added.category})`),
         );
@@ -67,7 +67,7 @@ export function register(program: Command): void {
     .argument("<name>", "the custom action")
     .action(
       act(async (ctx, name: string) => {
-        const removed = ctx.update((doc, record) => removeCustomAction(doc, name, record));
+        const removed = await ctx.update((doc, record) => removeCustomAction(doc, name, record));
         await ctx.out.result({ removed: removed.name }, () => ctx.out.line(`removed custom action ${removed.name}`));
       }),
     );

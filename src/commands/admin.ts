@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .argument("<username>", "the admin's username")
     .action(
       act(async (ctx, username: string) => {
-        const added = ctx.update((doc, record, now) => addAdmin(doc, username, now, record));
+        const added = await ctx.update((doc, record, now) => addAdmin(doc, username, now, record));
         await ctx.out.result({ username: added.username, disabled: false, credentials: 0 }, () =>
           ctx.out.line(`added admin ${added.username}`),
         );
@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .description("list admins and how many credentials each has")
     .action(
       act(async (ctx) => {
-        const doc = ctx.read();
+        const doc = (await ctx.read());
         const rows = doc.admins
           .map((a) => ({ username: a.username, disabled: a.disabled, credentials: credentialCount(doc, a), createdAt: a.createdAt }))
           .sort((a, b) => a.username.localeCompare(b.username));
@@ -46,8 +46,8 @@ export function register(program: Command): void {
       .argument("<username>", "the admin's username")
       .action(
         act(async (ctx, username: string) => {
-          const { admin: a, changed } = ctx.update((doc, record) => setAdminDisabled(doc, username, disabled, record));
-          const count = credentialCount(ctx.read(), a);
+          const { admin: a, changed } = await ctx.update((doc, record) => setAdminDisabled(doc, username, disabled, record));
+          const count = credentialCount((await ctx.read()), a);
           await ctx.out.result({ username: a.username, disabled, changed, credentials: count }, () =>
             ctx.out.line(
               changed
@@ -66,11 +66,11 @@ export function register(program: Command): void {
     .argument("<username>", "the admin's username")
     .action(
       act(async (ctx, username: string) => {
-        const doc = ctx.read();
+        const doc = (await ctx.read());
         const target = requireAdmin(doc, username);
         const count = credentialCount(doc, target);
         await ctx.confirm(`Remove admin ${target.username} and delete its ${count} credential${count === 1 ? "" : "s"}?`);
-        const removed = ctx.update((d, record) => removeAdmin(d, username, record));
+        const removed = await ctx.update((d, record) => removeAdmin(d, username, record));
         await ctx.out.result({ removed: removed.admin.username, deletedCredentials: removed.deletedCredentials }, () =>
           ctx.out.line(`removed admin ${removed.admin.username} and deleted ${removed.deletedCredentials} credential${removed.deletedCredentials === 1 ? "" : "s"}`),
         );

@@ -9,7 +9,7 @@ import { stdinBlocks } from "../ui/input.js";
 
 export async function runBatch(ctx: Context): Promise<number> {
   assertReadableStdin("check --batch");
-  const snapshot = new Snapshot(ctx.read(), { index: true });
+  const snapshot = new Snapshot((await ctx.read()), { index: true });
   for await (const item of stdinBlocks()) {
     const answers =
       "error" in item ? `${errorLine(item.error.lineNo, item.error.code, item.error.message)}\n` : answerBlock(snapshot, { ...item, now: Date.now() });

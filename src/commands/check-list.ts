@@ -7,7 +7,7 @@ import { allowedActions } from "../core/reverse.js";
 import type { Context } from "../context.js";
 
 export async function runList(ctx: Context, ref: string, ip: ParsedAddress | undefined): Promise<number> {
-  const doc = ctx.read();
+  const doc = (await ctx.read());
   const credential = resolveCredential(doc, ref); // unknown: exit 3, like `credential show`
   const list = allowedActions(new Snapshot(doc), credential, ip, Date.now());
   const categories: { category: string; actions: { action: string; grants: { role: string; grant: string }[] }[] }[] = [];

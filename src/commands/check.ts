@@ -97,7 +97,7 @@ Examples:
         const ip = opts.ip === undefined ? undefined : parseAddress(opts.ip);
         const secret = await readSecretInput("--secret-file", opts.secretFile, "APICRED_SECRET", process.env);
         const accessKey = await readSecretInput("--access-key-file", opts.accessKeyFile, "APICRED_ACCESS_KEY", process.env);
-        const snapshot = new Snapshot(ctx.store.readForCredential(cred));
+        const snapshot = new Snapshot(await ctx.store.readForCredential(cred));
         const decision = decide(snapshot, { credential: cred, action, ip, secret, accessKey, now: Date.now(), explain: opts.explain });
         await render(ctx, decision, opts);
         return decision.allowed ? 0 : 1;

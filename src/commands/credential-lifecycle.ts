@@ -24,7 +24,7 @@ function toggle(cred: Command, verb: "disable" | "enable"): void {
     .argument("<cred...>", "identifiers or names")
     .action(
       act(async (ctx, refs: string[]) => {
-        const { changed, unchanged } = ctx.update((doc, record) => setCredentialsDisabled(doc, refs, disabled, record));
+        const { changed, unchanged } = await ctx.update((doc, record) => setCredentialsDisabled(doc, refs, disabled, record));
         const ids = (list: Credential[]) => list.map((c) => c.identifier);
         await ctx.out.result({ [disabled ? "disabled" : "enabled"]: ids(changed), unchanged: ids(unchanged) }, () => {
           for (const c of changed) ctx.out.line(`${disabled ? "disabled" : "enabled"} credential ${label(c)}`);
@@ -55,7 +55,7 @@ Exit 0 found, 1 no credential has it, 2 not a well-formed apicred secret.`,
         }
         const problem = secretFormatProblem(secret);
         if (problem) throw new UsageError(`not a well-formed apicred secret: ${problem}`, "invalid_secret");
-        const doc = ctx.read();
+        const doc = (await ctx.read());
         const now = Date.now();
         const hit = new SecretIndex(doc, now).lookup(secret);
         if (!hit.live) {

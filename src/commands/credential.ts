@@ -22,8 +22,6 @@ import { act, collect } from "../run.js";
 import { registerLifecycle } from "./credential-lifecycle.js";
 import { pickAdmin, pickRoles } from "../ui/pickers.js";
 import { ago } from "../ui/ago.js";
-import { readUsageFile } from "../store/usage-file.js";
-import { usagePathFor } from "../store/paths.js";
 import { plural } from "../ui/text.js";
 
 function statusText(ctx: Context, v: CredentialView): string {
@@ -46,10 +44,6 @@ async function printWithSecret(ctx: Context, view: CredentialView, secret: strin
   ctx.out.secretWarning("secret");
 }
 
-/** The last uses recorded by `serve` (the usage file beside the store; none yet is an empty map). */
-function readUsage(ctx: Context): ReadonlyMap<string, LastUse> {
-  return readUsageFile(usagePathFor(ctx.store.path));
-}
 
 type UsedView = CredentialView & { lastUsedAt: string | null; lastUsedIp: string | null };
 
@@ -107,17 +101,17 @@ export function register(program: Command): void {
           let roles = opts.role;
           if (admin === undefined) {
             if (!ctx.interactive) ctx.missing("--admin");
-            const doc = ctx.store.readOrEmpty();
+            const doc = await ctx.store.readOrEmpty();
             if (!doc.admins.some((a) => !a.disabled)) {
               throw new UsageError("no enabled admin to create a credential for: add one with `apicred admin add <username>`");
             }
             admin = await pickAdmin(doc);
           }
           if (roles === undefined && ctx.interactive) {
-            const doc = ctx.store.readOrEmpty();
+            const doc = await ctx.store.readOrEmpty();
             if (doc.roles.length > 0) roles = await pickRoles(doc);
           }
-          const { view, secret } = ctx.update((doc, record, now) => {
+          const { view, secret } = await ctx.update((doc, record, now) => {
             const created = createCredential(
               doc,
               { admin: admin!, roles: roles ?? [], name: opts.name ?? null, description: opts.description, ips, expiresAt },
@@ -148,8 +142,8 @@ export function register(program: Command): void {
       act(async (ctx, opts: { admin?: string; role?: string; expiring?: string; unused?: string }) => {
         const expiringWithinMs = opts.expiring === undefined ? undefined : parseDuration(opts.expiring, "--expiring");
         const unusedMs = opts.unused === undefined ? undefined : parseDuration(opts.unused, "--unused");
-        const doc = ctx.read();
-        const usage = readUsage(ctx);
+        const doc = (await ctx.read());
+        const usage = await ctx.store.readUsage(); // last uses recorded by `serve`
         const now = Date.now();
         const rows: UsedView[] = listCredentials(doc, { admin: opts.admin, role: opts.role, expiringWithinMs }, now)
           .filter((c) => unusedMs === undefined || unusedWithin(usage, c, unusedMs, now))
@@ -170,9 +164,9 @@ export function register(program: Command): void {
     .argument("<cred>", "identifier or name")
     .action(
       act(async (ctx, ref: string) => {
-        const doc = ctx.read();
+        const doc = (await ctx.read());
         const c = resolveCredential(doc, ref);
-        const view: UsedView = { ...credentialView(doc, c, Date.now()), ...usageFields(readUsage(ctx), c) };
+        const view: UsedView = { ...credentialView(doc, c, Date.now()), ...usageFields(await ctx.store.readUsage(), c) };
         await ctx.out.result(view, () => showView(ctx, view));
       }),
     );
@@ -226,7 +220,7 @@ export function register(program: Command): void {
           const ips = opts.ip ? canonicalIps(opts.ip, Boolean(opts.normalize)) : opts.clearIps ? [] : undefined;
           // `--role ""` (documented) removes every role; program.ts refuses "" anywhere else.
           const roles = opts.role?.length === 1 && opts.role[0] === "" ? [] : opts.role;
-          const { view, changed } = ctx.update((doc, record, now) => {
+          const { view, changed } = await ctx.update((doc, record, now) => {
             const res = editCredential(
               doc,
               ref,
@@ -252,7 +246,7 @@ export function register(program: Command): void {
     .action(
       act(async (ctx, ref: string, opts: { grace?: string }) => {
         const graceMs = opts.grace === undefined ? 0 : parseDuration(opts.grace, "--grace");
-        const { view, secret } = ctx.update((doc, record, now) => {
+        const { view, secret } = await ctx.update((doc, record, now) => {
           const rotated = rotateCredential(doc, ref, graceMs, now, record);
           return { view: credentialView(doc, rotated.credential, Date.parse(now)), secret: rotated.secret };
         });
@@ -275,11 +269,11 @@ export function register(program: Command): void {
     .argument("<cred...>", "identifiers or names")
     .action(
       act(async (ctx, refs: string[]) => {
-        const doc = ctx.read();
+        const doc = (await ctx.read());
         const targets = [...new Set(refs.map((r) => resolveCredential(doc, r)))];
         const labels = targets.map((c) => (c.name ? `${c.name} (${c.identifier})` : c.identifier));
         await ctx.confirm(`Delete ${plural(targets.length, "credential")} (${labels.join(", ")})? Anything using ${targets.length === 1 ? "it" : "them"} stops working.`);
-        const deleted = ctx.update((d, record) => deleteCredentials(d, refs, record));
+        const deleted = await ctx.update((d, record) => deleteCredentials(d, refs, record));
         await ctx.out.result({ deleted: deleted.map((c) => c.identifier), count: deleted.length }, () => {
           for (const c of deleted) ctx.out.line(`deleted credential ${credentialLabel(c)}${c.name ? ` (${c.identifier})` : ""}`);
         });

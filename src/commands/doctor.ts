@@ -1,8 +1,6 @@
 // `apicred doctor`: findings with a severity and a suggested fix. Exit 0 with no findings, 1 with.
 import type { Command } from "commander";
 import { diagnose, type Finding } from "../core/doctor.js";
-import { usagePathFor } from "../store/paths.js";
-import { readUsageFile } from "../store/usage-file.js";
 import { act } from "../run.js";
 
 export function register(program: Command): void {
@@ -11,19 +9,19 @@ export function register(program: Command): void {
     .description("find problems before a caller does: roles without grants, credentials that cannot work, a closed API, unsafe files")
     .action(
       act(async (ctx) => {
-        const doc = ctx.read();
-        const log = ctx.store.readAudit();
+        const doc = (await ctx.read());
+        const log = await ctx.store.readAudit();
         let usage;
         try {
-          usage = readUsageFile(usagePathFor(ctx.store.path));
+          usage = await ctx.store.readUsage();
         } catch (err) {
           // A damaged usage file must not hide the other findings: say so, judge no credential unused.
           ctx.out.warn((err as Error).message);
         }
         const findings = diagnose(doc, {
-          storePath: ctx.store.path,
-          auditPath: ctx.store.auditPath,
-          leftoverTemps: ctx.store.leftoverTemps(),
+          storePath: ctx.store.location,
+          auditPath: ctx.store.auditLocation,
+          leftoverTemps: ctx.store.leftoverTemps?.() ?? [],
           // Shown as findings here, so main.ts need not repeat them as warnings.
           storeWarnings: ctx.store.warnings.splice(0),
           auditLogExists: log.exists,

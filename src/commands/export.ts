@@ -140,11 +140,11 @@ export function register(program: Command): void {
           if (opts.file !== undefined) throw new UsageError("--schema prints to stdout; it takes no --file (redirect it: > apicred.schema.json)");
           return void ctx.out.writeJson(APICRED_APPLY_SCHEMA);
         }
-        const doc = exportDoc(ctx.read());
+        const doc = exportDoc((await ctx.read()));
         const text = `${JSON.stringify(doc, null, 2)}\n`;
         if (opts.file === undefined) return void ctx.out.writeJson(text);
         // Only the store writes its own files: an export over one of them would destroy it.
-        const own = ctx.store.ownFile(opts.file);
+        const own = ctx.store.ownFile?.(opts.file);
         if (own) throw new UsageError(`--file: ${opts.file} is ${own}; export to another file`, "invalid_input");
         writeExport(opts.file, text);
         const counts = {
@@ -177,7 +177,7 @@ export function register(program: Command): void {
         const source = opts.file === "-" ? "stdin" : opts.file;
         const options = { prune: Boolean(opts.prune), source };
         if (opts.dryRun) {
-          const plan = planApply(ctx.store.readOrEmpty(), input, options, Date.now());
+          const plan = planApply(await ctx.store.readOrEmpty(), input, options, Date.now());
           await printPlan(ctx, plan, [], true, source);
           return opts.exitCode && plan.changes.length > 0 ? EXIT_CHANGES_PENDING : 0;
         }
@@ -185,13 +185,13 @@ export function register(program: Command): void {
         // destructive step that needs --yes, or a confirmation on a terminal, naming what goes.
         let confirmed: string | undefined;
         if (opts.prune && !ctx.options.yes) {
-          const preview = planApply(ctx.store.readOrEmpty(), input, options, Date.now());
+          const preview = planApply(await ctx.store.readOrEmpty(), input, options, Date.now());
           if (preview.counts.remove > 0) await ctx.confirm(`Remove ${removalText(preview)} that ${source} does not list?`);
           confirmed = removals(preview);
         }
         const progress = progressLine("apply: creating credentials");
         try {
-          const { plan, created } = ctx.update((doc, record, now) => {
+          const { plan, created } = await ctx.update((doc, record, now) => {
             const plan = planApply(doc, input, options, Date.parse(now));
             // What was confirmed must still be what gets removed (another process may have written meanwhile).
             if (confirmed !== undefined && removals(plan) !== confirmed) {

@@ -20,10 +20,10 @@ export function register(program: Command): void {
     .description("create the store (safe to run again)")
     .action(
       act(async (ctx) => {
-        const existed = ctx.store.exists();
-        ctx.update(() => undefined); // a missing store is created; an existing one is left as it is
-        await ctx.out.result({ store: ctx.store.path, created: !existed }, () => {
-          ctx.out.line(existed ? `store already exists: ${ctx.store.path}` : `created store ${ctx.store.path}`);
+        const existed = await ctx.store.exists();
+        await ctx.update(() => undefined); // a missing store is created; an existing one is left as it is
+        await ctx.out.result({ store: ctx.store.location, created: !existed }, () => {
+          ctx.out.line(existed ? `store already exists: ${ctx.store.location}` : `created store ${ctx.store.location}`);
         });
       }),
     );
@@ -33,12 +33,12 @@ export function register(program: Command): void {
     .description("show the store path, what it holds and any warnings")
     .action(
       act(async (ctx) => {
-        const doc = ctx.read();
+        const doc = (await ctx.read());
         const now = Date.now();
         const expired = doc.credentials.filter((c) => isExpired(c, now)).length;
         const status = {
-          store: ctx.store.path,
-          auditLog: ctx.store.auditPath,
+          store: ctx.store.location,
+          auditLog: ctx.store.auditLocation,
           version: doc.version,
           counts: {
             admins: doc.admins.length,

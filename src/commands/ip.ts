@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .option("--normalize", "clear host bits of a CIDR (10.0.0.5/8 → 10.0.0.0/8) instead of rejecting it")
     .action(
       act(async (ctx, text: string, opts: { note: string; normalize?: boolean }) => {
-        const { entry, parsed } = ctx.update((doc, record, now) => addIp(doc, text, opts.note, Boolean(opts.normalize), now, record));
+        const { entry, parsed } = await ctx.update((doc, record, now) => addIp(doc, text, opts.note, Boolean(opts.normalize), now, record));
         const result = { ...entry, ...(parsed.normalizedFrom ? { normalizedFrom: parsed.normalizedFrom } : {}) };
         await ctx.out.result(result, () => {
           if (parsed.normalizedFrom) ctx.out.info(`normalised ${parsed.normalizedFrom} to ${entry.address}`);
@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .description("list the allowlist: address, note, when added")
     .action(
       act(async (ctx) => {
-        const doc = ctx.read();
+        const doc = (await ctx.read());
         const rows = doc.ipAllowlist.map((e) => ({ address: e.address, note: e.note, addedAt: e.addedAt }));
         await ctx.out.result(rows, async () => {
           if (rows.length === 0) return ctx.out.warn(emptyAllowlistWarning(doc)!);
@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .argument("<text>", "the new note")
     .action(
       act(async (ctx, text: string, note: string) => {
-        const entry = ctx.update((doc, record) => setIpNote(doc, text, note, record));
+        const entry = await ctx.update((doc, record) => setIpNote(doc, text, note, record));
         await ctx.out.result({ address: entry.address, note: entry.note, addedAt: entry.addedAt }, () =>
           ctx.out.line(entry.note ? `note of ${entry.address}: ${entry.note}` : `cleared the note of ${entry.address}`),
         );
@@ -64,15 +64,15 @@ export function register(program: Command): void {
     .argument("<entry...>", "entries, in any spelling")
     .action(
       act(async (ctx, texts: string[]) => {
-        const doc = ctx.read();
+        const doc = (await ctx.read());
         // Resolve every entry first: a typo is reported (exit 2 or 3) before anything is asked or changed.
         const targets = [...new Set(texts.map((t) => requireEntry(doc, t).address))];
         const closes = targets.length === doc.ipAllowlist.length;
         await ctx.confirm(
           `Remove ${targets.join(", ")} from the IP allowlist?${closes ? " The allowlist will be empty: every IP will be denied." : ""}`,
         );
-        const removed = ctx.update((d, record) => removeIps(d, targets, record));
-        const after = ctx.read();
+        const removed = await ctx.update((d, record) => removeIps(d, targets, record));
+        const after = (await ctx.read());
         await ctx.out.result({ removed: removed.map((e) => e.address), remaining: after.ipAllowlist.length }, () =>
           ctx.out.line(`removed ${plural(removed.length, "entry", "entries")} from the IP allowlist: ${removed.map((e) => e.address).join(", ")}`),
         );
@@ -88,7 +88,7 @@ export function register(program: Command): void {
 
 async function testIp(ctx: Context, text: string): Promise<number> {
   const address = parseAddress(text);
-  const doc = ctx.read();
+  const doc = (await ctx.read());
   const entry = allowlistMatcher(doc)(address);
   const found = entry === undefined ? undefined : doc.ipAllowlist.find((e) => e.address === entry);
   const result = {

@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .description("show the policy and the credentials that break it")
     .action(
       act(async (ctx) => {
-        await print(ctx, summary(ctx.read(), Date.now()));
+        await print(ctx, summary((await ctx.read()), Date.now()));
       }),
     );
 
@@ -49,7 +49,7 @@ Existing credentials are not changed; \`apicred doctor\` reports those that brea
       act(async (ctx, opts: { maxLifetime?: string }) => {
         if (opts.maxLifetime === undefined) throw new UsageError("policy set: nothing to set: pass --max-lifetime DURATION (e.g. 365d)");
         const text = canonicalMaxLifetime(opts.maxLifetime);
-        const { changed, data } = ctx.update((doc, record, now) => ({
+        const { changed, data } = await ctx.update((doc, record, now) => ({
           changed: setMaxLifetime(doc, text, record),
           data: summary(doc, Date.parse(now)),
         }));
@@ -65,7 +65,7 @@ Existing credentials are not changed; \`apicred doctor\` reports those that brea
     .action(
       act(async (ctx, opts: { maxLifetime?: boolean }) => {
         if (!opts.maxLifetime) throw new UsageError("policy unset: name the rule to remove: --max-lifetime");
-        const { changed, data } = ctx.update((doc, record, now) => ({
+        const { changed, data } = await ctx.update((doc, record, now) => ({
           changed: setMaxLifetime(doc, undefined, record),
           data: summary(doc, Date.parse(now)),
         }));

@@ -57,12 +57,12 @@ export function register(program: Command): void {
         if (grants === undefined && ctx.interactive) {
           // Check the name before asking for grants, so nobody picks 20 actions for a name that is taken.
           validateRoleName(name);
-          const before = ctx.store.readOrEmpty();
+          const before = await ctx.store.readOrEmpty();
           const clash = findRole(before, name);
           if (clash) throw new ConflictError(`role "${clash.name}" already exists`);
           grants = await pickGrants(buildCatalog(before.actions), [], `Grants for role ${name} (${PICKER_HINT})`);
         }
-        const { created, data } = ctx.update((doc, record, now) => {
+        const { created, data } = await ctx.update((doc, record, now) => {
           const catalog = buildCatalog(doc.actions);
           const r = createRole(doc, catalog, { name, description: opts.description, grants: grants ?? [] }, now, record);
           return { created: r, data: { ...row(doc, r), actions: allowedActionCount(catalog, r.grants) } };
@@ -81,7 +81,7 @@ export function register(program: Command): void {
     .description("list roles, their grants and how many credentials hold each")
     .action(
       act(async (ctx) => {
-        const doc = ctx.read();
+        const doc = (await ctx.read());
         const rows = doc.roles.map((r) => row(doc, r)).sort((a, b) => a.name.localeCompare(b.name));
         await ctx.out.result(rows, async () => {
           if (rows.length === 0 && ctx.out.tty) return ctx.out.line("no roles yet: create one with `apicred role create <name>`");
@@ -99,7 +99,7 @@ export function register(program: Command): void {
     .argument("<name>", "the role")
     .action(
       act(async (ctx, name: string) => {
-        const doc = ctx.read();
+        const doc = (await ctx.read());
         const r = requireRole(doc, name);
         const catalog = buildCatalog(doc.actions);
         const groups = groupGrants(catalog, r.grants);
@@ -148,14 +148,14 @@ export function register(program: Command): void {
         const noFlags =
           opts.rename === undefined && opts.description === undefined && !opts.allow && !opts.revoke && !opts.set;
         if (noFlags) {
-          const doc = ctx.read();
+          const doc = (await ctx.read());
           const current = requireRole(doc, name);
           if (!ctx.interactive) {
             ctx.missing("one of --allow, --revoke, --set, --rename or -d");
           }
           set = await pickGrants(buildCatalog(doc.actions), current.grants, `Grants for role ${current.name} (${PICKER_HINT})`);
         }
-        const { result, data, catalog } = ctx.update((doc, record) => {
+        const { result, data, catalog } = await ctx.update((doc, record) => {
           const cat = buildCatalog(doc.actions);
           const res = editRole(doc, cat, name, { rename: opts.rename, description: opts.description, allow: opts.allow, revoke: opts.revoke, set }, record);
           return { result: res, catalog: cat, data: { ...row(doc, res.role), changed: res.changed, renamedFrom: res.renamedFrom, added: res.added, removed: res.removed } };
@@ -181,13 +181,13 @@ export function register(program: Command): void {
     .argument("<name>", "the role")
     .action(
       act(async (ctx, name: string) => {
-        const doc = ctx.read();
+        const doc = (await ctx.read());
         const target = requireRole(doc, name);
         const holders = roleHolders(doc, target);
         await ctx.confirm(
           `Delete role ${target.name}${holders ? ` and unassign it from ${plural(holders, "credential")}` : ""}?`,
         );
-        const { role: deleted, unassignedFrom } = ctx.update((d, record) => deleteRole(d, name, record));
+        const { role: deleted, unassignedFrom } = await ctx.update((d, record) => deleteRole(d, name, record));
         await ctx.out.result({ deleted: deleted.name, unassignedFrom }, () =>
           ctx.out.line(`deleted role ${deleted.name} (unassigned from ${plural(unassignedFrom, "credential")})`),
         );

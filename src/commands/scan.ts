@@ -38,7 +38,7 @@ Findings show file:line:column, the secret masked (apc_XXXX…), live or dead, a
     )
     .action(
       act(async (ctx, paths: string[], opts: { revoke?: boolean }) => {
-        const doc = ctx.read();
+        const doc = (await ctx.read());
         const now = Date.now();
         const index = new SecretIndex(doc, now);
         const findings: Finding[] = [];
@@ -85,7 +85,7 @@ Findings show file:line:column, the secret masked (apc_XXXX…), live or dead, a
             `Delete ${plural(targets.length, "credential")} whose secret was found (${targets.map((c) => credentialLabel(c)).join(", ")})? Anything using ${targets.length === 1 ? "it" : "them"} stops working.`,
           );
           // Only those still there: another process may have deleted one meanwhile.
-          const deleted = ctx.update((d, record) =>
+          const deleted = await ctx.update((d, record) =>
             deleteCredentials(d, targets.map((c) => c.identifier).filter((id) => d.credentials.some((x) => x.identifier === id)), record),
           );
           revoked = deleted.map((c) => c.identifier);

@@ -66,7 +66,7 @@ async function run(ctx: Context, opts: ServeOptions): Promise<void> {
   const listen = opts.socket !== undefined ? { socket: opts.socket } : parseListen(opts.listen ?? DEFAULT_LISTEN);
   const trustedProxies = opts.trustedProxy ?? [];
   const raw = ctx.options.store ?? process.env.APICRED_STORE;
-  const location = raw !== undefined && isPostgresUrl(raw) ? raw : ctx.store.path;
+  const location = raw !== undefined && isPostgresUrl(raw) ? raw : ctx.store.location;
   const flush = Number(process.env.APICRED_USAGE_FLUSH_MS);
   const { runServe } = await import("../serve/main.js");
   try {

@@ -24,7 +24,7 @@ the allowlist and its own IP limits) allow the action, answered by the same rule
     .action(
       act(async (ctx, actionInput: string, opts: { ip?: string }) => {
         const ip = opts.ip === undefined ? undefined : parseAddress(opts.ip);
-        const snapshot = new Snapshot(ctx.read(), { index: true });
+        const snapshot = new Snapshot((await ctx.read()), { index: true });
         const action = findAction(snapshot.catalog, actionInput);
         if (!action) {
           throw new NotFoundError(`unknown action "${actionInput}"${didYouMean(actionInput, allActionNames(snapshot.catalog))}; see \`apicred action list\``);

@@ -38,9 +38,19 @@ export interface UsageRecord {
 /** Usage by credential identifier. */
 export type UsageMap = Map<string, UsageRecord>;
 
+/** A temp file of a file store's write that is still there (for `doctor`). */
+export interface LeftoverTemp {
+  path: string;
+  pid: number;
+  alive: boolean;
+  ageMs: number;
+}
+
 export interface Backend {
   /** What to call the store in messages: a path, or a URL without its password. */
   readonly location: string;
+  /** Where the audit log is kept, for messages: a file beside the store, or a table. */
+  readonly auditLocation: string;
   /** Warnings met while opening (e.g. a store readable by others), for the caller to print. */
   readonly warnings: string[];
 
@@ -75,4 +85,12 @@ export interface Backend {
   watch(onChange: () => void): () => void;
   /** Releases connections and watchers. */
   close(): Promise<void>;
+
+  /**
+   * Files only: what `path` is, when it is one of the store's own files (the store, its audit log,
+   * lock or usage file), which nothing but the store may write (`export --file` refuses them).
+   */
+  ownFile?(path: string): string | undefined;
+  /** Files only: temp files of writes that are still there (`doctor` reports them). */
+  leftoverTemps?(): LeftoverTemp[];
 }

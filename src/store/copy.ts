@@ -56,7 +56,7 @@ export async function writeContents(target: Backend, contents: StoreContents, fr
 function writeFileContents(target: FileBackend, contents: StoreContents): void {
   try {
     mkdirSync(dirname(target.path), { recursive: true, mode: 0o700 });
-    writeFileAtomic(target.auditPath, contents.audit.map((e: AuditEvent) => `${JSON.stringify(auditLine(e))}\n`).join(""), 0o600);
+    writeFileAtomic(target.auditLocation, contents.audit.map((e: AuditEvent) => `${JSON.stringify(auditLine(e))}\n`).join(""), 0o600);
     rmSync(target.usagePath, { force: true });
   } catch (err) {
     throw new StoreError(`cannot write beside the store ${target.path}: ${(err as Error).message}`, "store_unwritable");

@@ -5,7 +5,7 @@
 import { statSync, watch as watchFolder } from "node:fs";
 import { basename, dirname } from "node:path";
 import type { Recorder, StoreDoc } from "../core/types.js";
-import type { AuditRead, Backend, UpdateOptions, UsageMap } from "./backend.js";
+import type { AuditRead, Backend, LeftoverTemp, UpdateOptions, UsageMap } from "./backend.js";
 import { Store } from "./store.js";
 import { readUsageFile, recordUsageFile } from "./usage-file.js";
 import { usagePathFor } from "./paths.js";
@@ -23,7 +23,7 @@ export class FileBackend implements Backend {
     return this.path;
   }
 
-  get auditPath(): string {
+  get auditLocation(): string {
     return this.store.auditPath;
   }
 
@@ -87,4 +87,12 @@ export class FileBackend implements Backend {
   }
 
   async close(): Promise<void> {}
+
+  ownFile(path: string): string | undefined {
+    return this.store.ownFile(path);
+  }
+
+  leftoverTemps(): LeftoverTemp[] {
+    return this.store.leftoverTemps();
+  }
 }

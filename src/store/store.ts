@@ -9,21 +9,12 @@ import { StoreError } from "../core/errors.js";
 import { type AuditChange, emptyStore, type Recorder, type StoreDoc } from "../core/types.js";
 import { StoreFile } from "./adapter.js";
 import { appendAudit, readAudit } from "./audit.js";
-import type { AuditRead, UpdateOptions } from "./backend.js";
+import type { AuditRead, LeftoverTemp, UpdateOptions } from "./backend.js";
 import { canonicalPath, makeFolder, sameFile, tempFilesOf } from "./files.js";
 import { acquireLock } from "./lock.js";
 import { auditPathFor, lockPathFor, usagePathFor } from "./paths.js";
 import { processAlive } from "./process.js";
 import { readOneCredential } from "./read-one.js";
-
-/** A temp file of a store write that is still there (for `doctor`). */
-export interface LeftoverTemp {
-  path: string;
-  pid: number;
-  /** Its writer's pid is running (a write in progress, or the pid was reused). */
-  alive: boolean;
-  ageMs: number;
-}
 
 export class Store {
   readonly auditPath: string;

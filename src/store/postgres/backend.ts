@@ -39,6 +39,10 @@ export class PostgresBackend implements Backend {
     this.target = parseTarget(url);
   }
 
+  get auditLocation(): string {
+    return `${this.target.location} (table ${SCHEMA}.audit)`;
+  }
+
   get location(): string {
     return this.target.location;
   }
