@@ -118,4 +118,9 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     "apicred serve --listen 127.0.0.1:9000 --decision-log /var/log/apicred/decisions.jsonl",
     "apicred serve --socket /run/apicred.sock --trusted-proxy 127.0.0.1/32",
   ],
+  store: ["apicred store copy --from ./store.json --to postgresql://apicred@db.example/apicred"],
+  "store copy": [
+    "apicred store copy --from ./store.json --to postgresql://apicred@db.example/apicred   # move to PostgreSQL",
+    "apicred store copy --from postgresql://apicred@db.example/apicred --to ./backup.json --yes",
+  ],
 };
