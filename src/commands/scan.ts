@@ -60,7 +60,7 @@ Findings show file:line:column, the secret masked (apc_XXXX…), live or dead, a
               const what = m.live
                 ? c.red(`LIVE  credential ${credentialLabel(m.credential)}${m.credential.name ? ` (${m.credential.identifier})` : ""}${m.match === "previous" ? ", previous secret in its grace" : ""}`)
                 : named ? `dead  (previous secret of ${credentialLabel(named)}, grace over)` : "dead";
-              ctx.out.line(`${file}:${hit.line}:${hit.column}\t${maskSecret(hit.secret)}\t${what}`);
+              ctx.out.rows([[`${file}:${hit.line}:${hit.column}`, maskSecret(hit.secret), what]]);
             }
           }
         };

@@ -93,7 +93,7 @@ describe("the package", () => {
 
   it("builds for publishing in prepack; prepare builds a checkout on npm install, and nothing else", () => {
     const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
-    expect(scripts.prepack).toBe("node build.mjs");
+    expect(scripts.prepack).toBe("node build.mjs && tsc -p tsconfig.types.json"); // the bundles and the library's types
     expect(scripts.prepare).toBe("node prepare.mjs");
 
     // A checkout without dist/: `npm install` runs prepare, which builds it.
