@@ -10,6 +10,7 @@ export const ENVIRONMENT: readonly (readonly [name: string, text: string])[] = [
   ["APICRED_SECRET", "check: the secret to verify when --secret-file is not given"],
   ["APICRED_ACCESS_KEY", "check: the access key presented when --access-key-file is not given"],
   ["APICRED_LOCK_TIMEOUT_MS", "how long a write waits for the store lock, in milliseconds"],
+  ["APICRED_READ_TIMEOUT_MS", "how long a read of a pipe or FIFO (--file, --secret-file, stdin) waits for data, in milliseconds (default 5000)"],
   ["APICRED_USAGE_FLUSH_MS", "serve: how often recorded usage (last use) is written, in milliseconds (default 5000)"],
   ["APICRED_SERVE_NO_USAGE", "serve: set to 1 to record no usage (for benchmarks)"],
   ["NO_COLOR", "set and not empty: no colour (like --no-color)"],

@@ -106,7 +106,7 @@ describe("the package", () => {
     expect(prepare("pack").status).toBe(0);
     expect(existsSync(join(clone, "dist"))).toBe(false); // pack and publish: prepack builds
     expect(prepare("install").status).toBe(0);
-    expect(readdirSync(join(clone, "dist")).sort()).toEqual(["apicred.cjs", "complete.cjs", "prompts.cjs", "table.cjs"]);
+    expect(readdirSync(join(clone, "dist")).sort()).toEqual(["apicred.cjs", "complete.cjs", "engine.cjs", "engine.mjs", "pg.cjs", "prompts.cjs", "serve.cjs", "table.cjs"]);
     const init = spawnSync(process.execPath, [join(clone, "bin", "apicred.js"), "--store", join(sb.dir, "try.json"), "init"], { env: sb.env(), encoding: "utf8" });
     expect(init.status, init.stderr).toBe(0);
 

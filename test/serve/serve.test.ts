@@ -37,7 +37,7 @@ describe("POST /v1/check", () => {
     expect(one.headers.get("content-type")).toBe("application/json");
     const d = (await one.json()) as any;
     expect(d).toMatchObject({ allowed: true, reason: "allowed", credential: id, action: "GetInvoices", ip: "203.0.113.7", matched: [{ role: "billing", grant: "GetInvoices" }] });
-    expect(d.steps.map((s: any) => s.result)).toEqual(Array(9).fill("pass"));
+    expect(d.steps.map((s: any) => s.result)).toEqual(Array(10).fill("pass"));
     // The same document `check --json` prints.
     const cli = sb.run(["check", "ci", "getinvoices", "--ip", "203.0.113.7", "--json"], { env: { APICRED_SECRET: secret } });
     expect(d).toEqual(cli.json());
