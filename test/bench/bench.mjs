@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { desiredDoc } from "./desired.mjs";
 
 const BIN = resolve(import.meta.dirname, "../../bin/apicred.js");
 const args = process.argv.slice(2);
@@ -34,26 +35,7 @@ const apicred = (store, ...a) => [process.execPath, BIN, "--store", store, ...a]
 
 function makeStore(dir, credentials) {
   const store = join(dir, `store-${credentials}.json`);
-  const doc = {
-    version: 1,
-    admins: [{ username: "ops", disabled: false }],
-    actions: [],
-    roles: Array.from({ length: 50 }, (_, i) => ({
-      name: `role-${i}`,
-      description: `bench role ${i}`,
-      grants: i === 0 ? ["Billing:*"] : [["GetClients", "GetInvoices", "GetOrders", "AddClient"][i % 4], "Support:*"],
-    })),
-    credentials: Array.from({ length: credentials }, (_, i) => ({
-      name: `cred-${i}`,
-      admin: "ops",
-      description: `bench credential ${i}`,
-      roles: [`role-${i % 50}`, `role-${(i * 7) % 50}`],
-      ips: i % 3 === 0 ? ["203.0.113.0/24"] : [],
-      expiresAt: null,
-    })),
-    ipAllowlist: Array.from({ length: 20 }, (_, i) => ({ address: `198.51.${i}.0/24`, note: `bench ${i}` })).concat([]),
-  };
-  doc.ipAllowlist[19] = { address: "203.0.113.0/24", note: "bench servers" };
+  const doc = desiredDoc(credentials);
   const file = join(dir, `desired-${credentials}.json`);
   writeFileSync(file, JSON.stringify(doc));
   const applied = run(apicred(store, "apply", "--file", file, "--json"));

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import autocannon from "autocannon";
+import { desiredDoc } from "./desired.mjs";
 
 const BIN = resolve(import.meta.dirname, "../../bin/apicred.js");
 const BARE = resolve(import.meta.dirname, "bare-server.mjs");
@@ -24,25 +25,7 @@ const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" };
 
 function makeStore(dir) {
   const store = join(dir, "store.json");
-  const doc = {
-    version: 1,
-    admins: [{ username: "ops", disabled: false }],
-    actions: [],
-    roles: Array.from({ length: 50 }, (_, i) => ({
-      name: `role-${i}`,
-      description: `bench role ${i}`,
-      grants: i === 0 ? ["Billing:*"] : [["GetClients", "GetInvoices", "GetOrders", "AddClient"][i % 4], "Support:*"],
-    })),
-    credentials: Array.from({ length: N }, (_, i) => ({
-      name: `cred-${i}`,
-      admin: "ops",
-      description: `bench credential ${i}`,
-      roles: [`role-${i % 50}`, `role-${(i * 7) % 50}`],
-      ips: i % 3 === 0 ? ["203.0.113.0/24"] : [],
-      expiresAt: null,
-    })),
-    ipAllowlist: Array.from({ length: 19 }, (_, i) => ({ address: `198.51.${i}.0/24`, note: `bench ${i}` })).concat([{ address: "203.0.113.0/24", note: "servers" }]),
-  };
+  const doc = desiredDoc(N);
   const file = join(dir, "desired.json");
   writeFileSync(file, JSON.stringify(doc));
   const r = spawnSync(process.execPath, [BIN, "--store", store, "apply", "--file", file, "--json"], { env, encoding: "utf8", maxBuffer: 1 << 30 });
