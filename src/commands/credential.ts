@@ -124,7 +124,7 @@ export function register(program: Command): void {
             ctx,
             view,
             secret,
-            `created credential ${view.name ?? view.identifier} for admin ${view.admin} (${view.roles.length ? `roles: ${view.roles.join(", ")}` : "no roles: it authorizes nothing yet"})`,
+            `created credential ${credentialLabel(view)} for admin ${view.admin} (${view.roles.length ? `roles: ${view.roles.join(", ")}` : "no roles: it authorizes nothing yet"})`,
           );
         },
       ),
@@ -231,7 +231,7 @@ export function register(program: Command): void {
             return { view: credentialView(doc, res.credential, Date.parse(now)), changed: res.changed };
           });
           await ctx.out.result({ ...view, changed }, () => {
-            ctx.out.info(changed ? `updated credential ${view.name ?? view.identifier}` : `credential ${view.name ?? view.identifier} unchanged`);
+            ctx.out.info(changed ? `updated credential ${credentialLabel(view)}` : `credential ${credentialLabel(view)} unchanged`);
             showView(ctx, view);
           });
         },
@@ -250,7 +250,7 @@ export function register(program: Command): void {
           const rotated = rotateCredential(doc, ref, graceMs, now, record);
           return { view: credentialView(doc, rotated.credential, Date.parse(now)), secret: rotated.secret };
         });
-        const label = view.name ?? view.identifier;
+        const label = credentialLabel(view);
         await printWithSecret(
           ctx,
           view,

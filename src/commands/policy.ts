@@ -1,6 +1,7 @@
 // `apicred policy show | set --max-lifetime DURATION | unset --max-lifetime`: store-wide rules that
 // create, edit, rotate and apply enforce (core/policy.ts) and doctor reports.
 import type { Command } from "commander";
+import { credentialLabel } from "../core/credentials.js";
 import { UsageError } from "../core/errors.js";
 import { canonicalMaxLifetime, policyViolators, setMaxLifetime } from "../core/policy.js";
 import type { StoreDoc } from "../core/types.js";
@@ -18,7 +19,7 @@ async function print(ctx: Context, data: ReturnType<typeof summary>, extra: Reco
     if (data.violators.length > 0) {
       ctx.out.warn(
         `${data.violators.length} existing credential${data.violators.length === 1 ? " breaks" : "s break"} it: ` +
-          `${data.violators.map((v) => v.name ?? v.identifier).join(", ")} (see \`apicred doctor\`; fix with \`apicred credential edit <cred> --expires ${data.maxLifetime}\`)`,
+          `${data.violators.map(credentialLabel).join(", ")} (see \`apicred doctor\`; fix with \`apicred credential edit <cred> --expires ${data.maxLifetime}\`)`,
       );
     }
   });

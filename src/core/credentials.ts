@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError, UsageError } from "./errors.js";
 import { coverageKey, parseIpOrCidr } from "./ip.js";
 import { enforceLifetime } from "./policy.js";
 import { NAME_PATTERN, requireRole, validateDescription } from "./roles.js";
-import { generateIdentifier, generateSecret, hashSecret, isIdentifier, SECRET_PREFIX } from "./secrets.js";
+import { generateIdentifier, generateSecret, hashSecret, isIdentifier, looksLikeSecret, SECRET_PREFIX } from "./secrets.js";
 import { didYouMean } from "./suggest.js";
 import type { Admin, Credential, Recorder, StoreDoc } from "./types.js";
 import { asciiLower } from "./ascii.js";
@@ -15,10 +15,6 @@ import { asciiLower } from "./ascii.js";
 export const MAX_CREDENTIAL_IPS = 100;
 
 
-/** Starts like a secret: such text is never echoed in a message. */
-export function looksLikeSecret(text: string): boolean {
-  return text.startsWith(SECRET_PREFIX);
-}
 
 /** Credential names: like role names, and never shaped like an identifier (so a reference is unambiguous). */
 export function validateCredentialName(name: string): string {
@@ -83,7 +79,7 @@ export function resolveCredential(doc: StoreDoc, ref: string): Credential {
 }
 
 /** A short human label: the name, else the identifier. */
-export function credentialLabel(c: Credential): string {
+export function credentialLabel(c: Pick<Credential, "name" | "identifier">): string {
   return c.name ?? c.identifier;
 }
 

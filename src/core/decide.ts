@@ -3,11 +3,11 @@
 // reported; the reason is the first step that fails, in the order of STEPS.
 import { allowlistStep, accessKeyStatus, type AccessKeyStatus } from "./access-key.js";
 import { buildCatalog, type Catalog, findAction } from "./catalog.js";
-import { CredentialIndex, findCredential, isExpired, looksLikeSecret } from "./credentials.js";
+import { credentialLabel, CredentialIndex, findCredential, isExpired } from "./credentials.js";
 import { quote } from "./echo.js";
 import { type GrantMatch, matchedGrants, type RoleIndex, roleIndex } from "./grants.js";
 import { compileMatcher, credentialIpStep, type IpMatcher, type ParsedAddress } from "./ip.js";
-import { verifySecret } from "./secrets.js";
+import { looksLikeSecret, verifySecret } from "./secrets.js";
 import type { Admin, Credential, StoreDoc } from "./types.js";
 
 export const STEPS = [
@@ -132,7 +132,7 @@ export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
     );
 
   // credential
-  if (cred) add("credential", "pass", () => `credential ${cred.name ?? cred.identifier}`);
+  if (cred) add("credential", "pass", () => `credential ${credentialLabel(cred)}`);
   else if (looksLikeSecret(request.credential)) add("credential", "fail", "no credential: that looks like a secret (apc_…), not an identifier or name");
   else add("credential", "fail", `no credential with identifier or name ${quote(request.credential)}`);
 
@@ -148,7 +148,7 @@ export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
 
   // enabled: `credential disable` turns a credential off without deleting it
   if (!cred) add("enabled", "skipped", NO_CREDENTIAL);
-  else if (cred.disabled === true) add("enabled", "fail", `credential ${cred.name ?? cred.identifier} is disabled`);
+  else if (cred.disabled === true) add("enabled", "fail", `credential ${credentialLabel(cred)} is disabled`);
   else add("enabled", "pass", "the credential is enabled");
 
   // admin

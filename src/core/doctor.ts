@@ -1,6 +1,7 @@
 // `doctor`: what is wrong (or about to be) before a caller finds out. Pure: facts about the files
 // (permission warnings, a missing audit log) are passed in by the command.
 import { buildCatalog } from "./catalog.js";
+import { credentialLabel } from "./credentials.js";
 import { type Decision, decide, Snapshot, type StepName } from "./decide.js";
 import { grantInCatalog } from "./grants.js";
 import { policyViolators } from "./policy.js";
@@ -81,7 +82,7 @@ export function diagnose(doc: StoreDoc, facts: DoctorFacts): Finding[] {
   const snapshot = new Snapshot(doc, { index: true });
   const failed = (d: Decision, step: StepName) => d.steps.some((s) => s.step === step && s.result === "fail");
   for (const c of doc.credentials) {
-    const ref = c.name ?? c.identifier;
+    const ref = credentialLabel(c);
     const label = c.name ? `credential ${c.name} (${c.identifier})` : `credential ${c.identifier}`;
     const object = `credential:${c.identifier}`;
     // The action does not matter here: only the credential's own steps are read.
@@ -120,7 +121,7 @@ export function diagnose(doc: StoreDoc, facts: DoctorFacts): Finding[] {
 
   // The policy: credentials that would not be accepted today (created before it, or by hand).
   for (const { credential: c, problem } of policyViolators(doc, facts.now)) {
-    const ref = c.name ?? c.identifier;
+    const ref = credentialLabel(c);
     add("warning", "credential_breaks_policy", `credential:${c.identifier}`,
       `credential ${c.name ? `${c.name} (${c.identifier})` : c.identifier} breaks the policy: ${problem}`,
       `apicred credential edit ${ref} --expires ${doc.policy?.maxLifetime}  (or \`apicred policy unset --max-lifetime\`)`);

@@ -17,7 +17,6 @@ import {
   canonicalIps,
   freshIdentifier,
   isExpired,
-  looksLikeSecret,
   newCredentialRecord,
   validateCredentialName,
 } from "./credentials.js";
@@ -29,7 +28,7 @@ import { AppError, UsageError } from "./errors.js";
 import { canonicalGrant, compareGrants, grantInCatalog } from "./grants.js";
 import { coverageKey, parseIpOrCidr } from "./ip.js";
 import { createRole, deleteRole, validateDescription, validateRoleName } from "./roles.js";
-import { isIdentifier } from "./secrets.js";
+import { isIdentifier, looksLikeSecret } from "./secrets.js";
 import { didYouMean } from "./suggest.js";
 import type { Admin, Credential, CustomAction, IpEntry, Recorder, Role, StoreDoc } from "./types.js";
 import { asciiLower } from "./ascii.js";

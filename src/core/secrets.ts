@@ -27,6 +27,11 @@ export function generateIdentifier(): string {
   return makeIdentifier();
 }
 
+/** Starts like a secret: such text is never echoed in a message, nor taken for a name. */
+export function looksLikeSecret(text: string): boolean {
+  return text.startsWith(SECRET_PREFIX);
+}
+
 export function isIdentifier(text: string): boolean {
   return IDENTIFIER.test(text);
 }
