@@ -50,78 +50,113 @@ function invalid(text: string, why: string, what = "IP address or CIDR range"): 
 // ---------------------------------------------------------------------------------------------
 // Parsing
 
-/** Parses dotted-quad IPv4 strictly; returns the unsigned 32-bit value or a reason. */
+/**
+ * Parses dotted-quad IPv4 strictly: the unsigned 32-bit value, or the reason it is not one. One
+ * grammar for the hot path and for explaining errors (like Go's netip.parseIPv4Fields): a valid
+ * address allocates nothing; only a failure builds its message.
+ */
 function parseV4(s: string): number | string {
-  const parts = s.split(".");
-  if (parts.length !== 4) {
-    return parts.length < 4
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 46) dots++;
+  if (dots !== 3) {
+    return dots < 3
       ? `an IPv4 address needs exactly 4 dot-separated numbers (short forms like 10.1 or 1.2.3 are ambiguous)`
-      : `an IPv4 address has exactly 4 dot-separated numbers, not ${parts.length}`;
+      : `an IPv4 address has exactly 4 dot-separated numbers, not ${dots + 1}`;
   }
   let value = 0;
-  for (const part of parts) {
-    if (part === "") return "an IPv4 address has an empty number between dots";
-    if (!/^[0-9]+$/.test(part)) return `${quote(part)} is not a decimal number from 0 to 255`;
-    if (part.length > 1 && part[0] === "0") {
-      return `${quote(part)} has a leading zero (ambiguous: some systems read it as octal); write each number without leading zeros`;
+  let start = 0;
+  for (let field = 0; field < 4; field++) {
+    let end = s.indexOf(".", start);
+    if (end < 0) end = s.length;
+    if (end === start) return "an IPv4 address has an empty number between dots";
+    let octet = 0;
+    for (let i = start; i < end; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) return `${quote(s.slice(start, end))} is not a decimal number from 0 to 255`;
+      octet = octet * 10 + (c - 48);
     }
-    if (part.length > 3 || Number(part) > 255) return `${part} is out of range (each number is 0 to 255)`;
-    value = value * 256 + Number(part);
+    if (end - start > 1 && s.charCodeAt(start) === 48) {
+      return `${quote(s.slice(start, end))} has a leading zero (ambiguous: some systems read it as octal); write each number without leading zeros`;
+    }
+    if (end - start > 3 || octet > 255) return `${s.slice(start, end)} is out of range (each number is 0 to 255)`;
+    value = value * 256 + octet;
+    start = end + 1;
   }
   return value;
 }
 
-/** Parses IPv6 (with an optional trailing dotted IPv4) into four words, or returns a reason. */
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX[65 + i] = HEX[97 + i] = 10 + i;
+
+/**
+ * Parses IPv6 (with an optional trailing dotted IPv4) into four words, or the reason it is not one.
+ * One left-to-right grammar for the hot path and the error messages; a valid address allocates only
+ * its groups and the result (an embedded IPv4 part, rare, is sliced out).
+ */
 function parseV6(s: string): Words | string {
-  if (s.includes("%")) return "zone ids (the %eth0 part) are not allowed: a zone is local to one host";
+  const len = s.length;
+  let zone = false;
+  let badChar = false;
+  let doubleColons = 0;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 37) zone = true;
+    else if (c === 58 && s.charCodeAt(i + 1) === 58) {
+      doubleColons++;
+      i++;
+    } else if (c !== 58 && c !== 46 && (c >= 128 || HEX[c]! < 0)) badChar = true;
+  }
+  if (zone) return "zone ids (the %eth0 part) are not allowed: a zone is local to one host";
   if (s.startsWith("[") || s.endsWith("]")) return "remove the brackets";
-  if (!/^[0-9A-Fa-f:.]+$/.test(s)) return "an IPv6 address holds only hex digits and colons (and an optional trailing IPv4 part)";
-  const halves = s.split("::");
-  if (halves.length > 2) return `"::" may appear only once`;
-  const groups16: number[][] = [];
-  for (let h = 0; h < halves.length; h++) {
-    const half = halves[h]!;
-    const out: number[] = [];
-    if (half !== "") {
-      const groups = half.split(":");
-      for (let i = 0; i < groups.length; i++) {
-        const g = groups[i]!;
-        if (g.includes(".")) {
-          // Only in the last group of the last half (compare positions: both halves may be equal text).
-          if (i !== groups.length - 1 || h !== halves.length - 1) {
-            return "an embedded IPv4 address may only be the last part";
-          }
-          const v4 = parseV4(g);
-          if (typeof v4 === "string") return `embedded IPv4 part: ${v4}`;
-          out.push(Math.floor(v4 / 65536), v4 % 65536);
-        } else if (g === "") {
-          return "an IPv6 address has an empty group (a stray colon)";
-        } else if (g.length > 4) {
-          return `group ${quote(g)} has more than 4 hex digits`;
-        } else {
-          out.push(parseInt(g, 16));
-        }
-      }
+  if (badChar) return "an IPv6 address holds only hex digits and colons (and an optional trailing IPv4 part)";
+  if (doubleColons > 1) return `"::" may appear only once`;
+
+  const g = [0, 0, 0, 0, 0, 0, 0, 0];
+  let n = 0; // groups seen (an embedded IPv4 part counts as two)
+  let gap = -1; // how many groups came before "::"
+  let i = 0;
+  if (s.startsWith("::")) {
+    gap = 0;
+    i = 2;
+  }
+  while (i < len) {
+    let end = s.indexOf(":", i);
+    if (end < 0) end = len;
+    if (end === i) return "an IPv6 address has an empty group (a stray colon)";
+    const dot = s.indexOf(".", i);
+    if (dot >= 0 && dot < end) {
+      if (end !== len) return "an embedded IPv4 address may only be the last part";
+      const v4 = parseV4(s.slice(i, end));
+      if (typeof v4 === "string") return `embedded IPv4 part: ${v4}`;
+      if (n < 8) g[n] = Math.floor(v4 / 65536);
+      if (n + 1 < 8) g[n + 1] = v4 % 65536;
+      n += 2;
+    } else {
+      if (end - i > 4) return `group ${quote(s.slice(i, end))} has more than 4 hex digits`;
+      let value = 0;
+      for (let k = i; k < end; k++) value = value * 16 + HEX[s.charCodeAt(k)]!;
+      if (n < 8) g[n] = value;
+      n++;
     }
-    groups16.push(out);
+    if (end === len) break;
+    if (s.charCodeAt(end + 1) === 58) {
+      gap = n;
+      i = end + 2;
+    } else {
+      i = end + 1;
+      if (i === len) return "an IPv6 address has an empty group (a stray colon)";
+    }
   }
-  let all: number[];
-  if (halves.length === 1) {
-    if (groups16[0]!.length !== 8) return `an IPv6 address has 8 groups (or "::" for a run of zeros), not ${groups16[0]!.length}`;
-    all = groups16[0]!;
+  if (gap < 0) {
+    if (n !== 8) return `an IPv6 address has 8 groups (or "::" for a run of zeros), not ${n}`;
   } else {
-    const head = groups16[0]!;
-    const tail = groups16[1]!;
-    const missing = 8 - head.length - tail.length;
+    const missing = 8 - n;
     if (missing < 1) return `too many groups for "::" to stand for any`;
-    all = [...head, ...new Array<number>(missing).fill(0), ...tail];
+    for (let k = n - 1; k >= gap; k--) g[k + missing] = g[k]!;
+    for (let k = gap; k < gap + missing; k++) g[k] = 0;
   }
-  return [
-    (all[0]! * 65536 + all[1]!) >>> 0,
-    (all[2]! * 65536 + all[3]!) >>> 0,
-    (all[4]! * 65536 + all[5]!) >>> 0,
-    (all[6]! * 65536 + all[7]!) >>> 0,
-  ];
+  return [(g[0]! * 65536 + g[1]!) >>> 0, (g[2]! * 65536 + g[3]!) >>> 0, (g[4]! * 65536 + g[5]!) >>> 0, (g[6]! * 65536 + g[7]!) >>> 0];
 }
 
 function isMapped(w: readonly number[]): boolean {
@@ -178,80 +213,9 @@ interface Raw {
   words: Words; // IPv4 lives in words[3] with words[0..2] = 0
 }
 
-/** The common case without allocations: a valid dotted quad, or -1 (then parseV4 says what is wrong). */
-function fastV4(s: string): number {
-  let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (digits > 0 && octet === 0) return -1; // a leading zero
-      octet = octet * 10 + (c - 48);
-      if (++digits > 3 || octet > 255) return -1;
-    } else if (c === 46 && digits > 0 && dots < 3) {
-      value = value * 256 + octet;
-      octet = 0;
-      digits = 0;
-      dots++;
-    } else return -1;
-  }
-  return dots === 3 && digits > 0 ? value * 256 + octet : -1;
-}
-
-const HEX = new Int8Array(128).fill(-1);
-for (let i = 0; i < 10; i++) HEX[48 + i] = i;
-for (let i = 0; i < 6; i++) HEX[65 + i] = HEX[97 + i] = 10 + i;
-
-/** The common IPv6 case without allocations beyond the result: hex groups with at most one "::" and
- * no embedded IPv4, or undefined (then parseV6 handles it, or says what is wrong). */
-function fastV6(s: string): Words | undefined {
-  const g = [0, 0, 0, 0, 0, 0, 0, 0];
-  let n = 0; // groups written
-  let gap = -1; // where "::" was
-  let value = 0;
-  let digits = 0;
-  const len = s.length;
-  let i = 0;
-  if (len >= 2 && s.charCodeAt(0) === 58 && s.charCodeAt(1) === 58) {
-    gap = 0;
-    i = 2;
-    if (len === 2) return [0, 0, 0, 0];
-  }
-  for (; i <= len; i++) {
-    const c = i < len ? s.charCodeAt(i) : 58;
-    if (c === 58) {
-      if (digits === 0 || n === 8) return undefined;
-      g[n++] = value;
-      value = 0;
-      digits = 0;
-      if (i < len - 1 && s.charCodeAt(i + 1) === 58) {
-        if (gap >= 0) return undefined;
-        gap = n;
-        i++;
-        if (i === len - 1) break; // trailing "::"
-      } else if (i === len - 1) return undefined; // a trailing single ":"
-    } else {
-      const h = c < 128 ? HEX[c]! : -1;
-      if (h < 0 || ++digits > 4) return undefined;
-      value = value * 16 + h;
-    }
-  }
-  if (gap < 0 ? n !== 8 : n > 7) return undefined;
-  if (gap >= 0) {
-    const shift = 8 - n;
-    for (let k = n - 1; k >= gap; k--) g[k + shift] = g[k]!;
-    for (let k = gap; k < gap + shift; k++) g[k] = 0;
-  }
-  return [(g[0]! * 65536 + g[1]!) >>> 0, (g[2]! * 65536 + g[3]!) >>> 0, (g[4]! * 65536 + g[5]!) >>> 0, (g[6]! * 65536 + g[7]!) >>> 0];
-}
-
 function parseRawAddress(text: string, s: string, what: string): Raw {
-  const fast = fastV4(s);
-  if (fast >= 0) return { family: 4, words: [0, 0, 0, fast] };
-  const fast6 = fastV6(s);
-  if (fast6) return { family: 6, words: fast6 };
+  const v4 = parseV4(s);
+  if (typeof v4 === "number") return { family: 4, words: [0, 0, 0, v4] };
   if (s.includes(":")) {
     const w = parseV6(s);
     if (typeof w === "string") invalid(text, w, what);
@@ -261,9 +225,7 @@ function parseRawAddress(text: string, s: string, what: string): Raw {
   if (!/^[0-9.]+$/.test(s)) {
     invalid(text, /^[0-9a-z.-]+$/i.test(s) ? "host names are not allowed, only IP addresses" : "not an IP address", what);
   }
-  const v = parseV4(s);
-  if (typeof v === "string") invalid(text, v, what);
-  return { family: 4, words: [0, 0, 0, v] };
+  return invalid(text, v4, what);
 }
 
 interface Network {
