@@ -28,6 +28,10 @@ function populate(): { secret: string; identifier: string } {
   box.run(["access-key", "set", "--stdin"], { input: "an-access-key-0123456789\n" });
   const cred = box.ok(["credential", "create", "--admin", "ops", "--role", "billing", "--name", "web", "--ip", "203.0.113.7"]);
   box.ok(["credential", "create", "--admin", "ops", "--name", "other"]);
+  // A disabled credential and a policy must survive every copy: losing either would widen access.
+  box.ok(["credential", "create", "--admin", "ops", "--name", "off", "--expires", "30d"]);
+  box.ok(["credential", "disable", "off"]);
+  box.ok(["policy", "set", "--max-lifetime", "365d"]);
   return { secret: cred.secret, identifier: cred.identifier };
 }
 
@@ -46,7 +50,7 @@ describe("store copy", { timeout: 120_000 }, () => {
     expect(there.json()).toEqual({
       from: box.store,
       to: url.replace(`:${PASSWORD}@`, "@"),
-      counts: { admins: 1, roles: 1, credentials: 2, customActions: 1, ipAllowlist: 1, accessKey: true },
+      counts: { admins: 1, roles: 1, credentials: 3, customActions: 1, ipAllowlist: 1, accessKey: true },
       auditEvents: sourceAudit.length,
       usage: 1,
     });
@@ -54,9 +58,15 @@ describe("store copy", { timeout: 120_000 }, () => {
     expect(home.code).toBe(0);
     expect(home.json().auditEvents).toBe(sourceAudit.length + 2); // + PostgreSQL's records of its creation and the copy
 
-    // The same store, byte for byte (hashes included), and the same export.
-    expect(readFileSync(back, "utf8")).toBe(readFileSync(box.store, "utf8"));
+    // The same store, byte for byte (hashes included), and the same export. Only the id of the last
+    // change differs: the copy is itself a change of the target, with its own audit event.
+    const document = (path: string) => readFileSync(path, "utf8").replace(/,\n {2}"lastChange": "[0-9a-f]{16}"\n/, "\n");
+    expect(readFileSync(back, "utf8")).toMatch(/"lastChange": "[0-9a-f]{16}"\n\}\n$/);
+    expect(document(back)).toBe(document(box.store));
     expect(box.ok(["--store", back, "export"])).toEqual(box.ok(["export"]));
+    // On PostgreSQL itself, the disabled credential is denied and the policy holds.
+    expect(run(["--store", url, "check", "off", "GetInvoices", "--json"]).json().reason).toBe("credential_disabled");
+    expect(run(["--store", url, "policy", "show", "--json"]).json().maxLifetime).toBe("365d");
     // A secret issued before the copies verifies against the copy; a wrong one does not.
     const check = (store: string, s: string) =>
       spawnSync(process.execPath, [BIN, "--store", store, "check", "web", "GetInvoices", "--ip", "203.0.113.7", "--secret-file", "-", "--json"], {
@@ -76,7 +86,12 @@ describe("store copy", { timeout: 120_000 }, () => {
     ]);
     expect(JSON.parse(readFileSync(join(box.dir, "back.usage.json"), "utf8"))).toEqual(usage);
     // And in PostgreSQL itself: rows, not a blob.
-    expect(await pg.sql(url, "SELECT name FROM apicred.credentials ORDER BY pos")).toEqual([{ name: "web" }, { name: "other" }]);
+    expect(await pg.sql(url, "SELECT name, disabled FROM apicred.credentials ORDER BY pos")).toEqual([
+      { name: "web", disabled: false },
+      { name: "other", disabled: false },
+      { name: "off", disabled: true },
+    ]);
+    expect(await pg.sql(url, "SELECT value FROM apicred.meta WHERE key = 'policy'")).toEqual([{ value: { maxLifetime: "365d" } }]);
     expect(await pg.sql(url, "SELECT ip FROM apicred.credential_ips")).toEqual([{ ip: "203.0.113.7" }]);
     expect(await pg.sql(url, "SELECT count(*)::int AS n FROM apicred.audit")).toEqual([{ n: sourceAudit.length + 2 }]);
   });
@@ -97,7 +112,7 @@ describe("store copy", { timeout: 120_000 }, () => {
     expect(await pg.sql(url, "SELECT username FROM apicred.admins")).toEqual([{ username: "someone" }]);
     expect(run(["store", "copy", "--from", box.store, "--to", url, "--yes"]).code).toBe(0);
     expect(await pg.sql(url, "SELECT username FROM apicred.admins")).toEqual([{ username: "ops" }]);
-    expect(await pg.sql(url, "SELECT count(*)::int AS n FROM apicred.credentials")).toEqual([{ n: 2 }]);
+    expect(await pg.sql(url, "SELECT count(*)::int AS n FROM apicred.credentials")).toEqual([{ n: 3 }]);
     // The other way: a non-empty file target.
     expect(run(["store", "copy", "--from", url, "--to", other]).code).toBe(2);
     expect(box.ok(["--store", other, "admin", "list"]).map((a: { username: string }) => a.username)).toEqual(["someone"]);

@@ -2,6 +2,7 @@
 // few rows one decision needs. Each is ONE statement that builds the document as JSON in the server,
 // so a read costs one round trip whatever its size, and comes back in the core's own shapes and key
 // order (a copy to a file is then byte-for-byte what the file backend would have written).
+import { asciiLower } from "../../core/ascii.js";
 import { isIdentifier } from "../../core/secrets.js";
 import { STORE_VERSION, type StoreDoc } from "../../core/types.js";
 import type { Client } from "./pg-impl.js";
@@ -21,7 +22,7 @@ const CREDENTIAL = `json_build_object(
   'expiresAt', c.expires_at, 'createdAt', c.created_at, 'secretHash', c.secret_hash,
   'previousSecret', CASE WHEN c.previous_hash IS NULL THEN NULL
     ELSE json_build_object('hash', c.previous_hash, 'until', c.previous_until) END,
-  'rotatedAt', c.rotated_at)`;
+  'rotatedAt', c.rotated_at, 'disabled', c.disabled)`;
 
 const list = (obj: string, from: string, order: string) => `coalesce((SELECT json_agg(${obj} ORDER BY ${order}) FROM ${from}), '[]'::json)`;
 const ACCESS_KEY = `(SELECT json_build_object('hash', k.hash, 'fingerprint', k.fingerprint, 'setAt', k.set_at) FROM ${S}.access_key k)`;
@@ -41,6 +42,7 @@ const WHOLE = `SELECT json_build_object(${STATE},
   )},
   'ipAllowlist', ${list(IP, `${S}.ip_allowlist i`, "i.pos, i.address")},
   'accessKey', ${ACCESS_KEY},
+  'policy', (SELECT value FROM ${S}.meta WHERE key = 'policy'),
   'pos', json_build_object(
     'admins', (SELECT coalesce(json_agg(pos ORDER BY pos, id), '[]') FROM ${S}.admins),
     'actions', (SELECT coalesce(json_agg(pos ORDER BY pos, name), '[]') FROM ${S}.actions),
@@ -86,6 +88,9 @@ export interface Loaded {
 function loaded(raw: Record<string, unknown>): Loaded {
   const { schema, exists, pos, ...rest } = raw;
   const doc = { version: STORE_VERSION, ...rest } as unknown as StoreDoc;
+  // The core's stored forms: an enabled credential has no `disabled` key, no policy no `policy` key.
+  for (const c of doc.credentials) if (c.disabled !== true) delete c.disabled;
+  if (doc.policy == null) delete doc.policy;
   return { schema: schema as number | null, exists: exists as boolean, doc, pos: (pos ?? {}) as Positions };
 }
 
@@ -95,6 +100,6 @@ export async function loadWhole(client: Client): Promise<Loaded> {
 }
 
 export async function loadForCredential(client: Client, ref: string): Promise<Loaded> {
-  const r = await client.query<{ doc: Record<string, unknown> }>(ONE, [isIdentifier(ref) ? ref : null, ref.toLowerCase()]);
+  const r = await client.query<{ doc: Record<string, unknown> }>(ONE, [isIdentifier(ref) ? ref : null, asciiLower(ref)]);
   return loaded(r.rows[0]!.doc);
 }

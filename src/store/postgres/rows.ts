@@ -61,14 +61,15 @@ export const TABLES: readonly Table[] = [
     name: "credentials",
     columns: [
       text("identifier"), text("name"), text("admin_id"), text("description"), text("expires_at"), text("created_at"),
-      text("secret_hash"), text("previous_hash"), text("previous_until"), text("rotated_at"), pos,
+      text("secret_hash"), text("previous_hash"), text("previous_until"), text("rotated_at"),
+      { name: "disabled", type: "boolean" }, pos,
     ],
     keys: 1,
     ordered: "credentials",
     rows: (d) =>
       d.credentials.map((c) => [
         c.identifier, c.name, c.adminId, c.description, c.expiresAt, c.createdAt,
-        c.secretHash, c.previousSecret?.hash ?? null, c.previousSecret?.until ?? null, c.rotatedAt,
+        c.secretHash, c.previousSecret?.hash ?? null, c.previousSecret?.until ?? null, c.rotatedAt, c.disabled === true,
       ]),
   },
   {
@@ -89,6 +90,13 @@ export const TABLES: readonly Table[] = [
     keys: 1,
     ordered: "ipAllowlist",
     rows: (d) => d.ipAllowlist.map((e) => [e.address, e.note, e.addedAt]),
+  },
+  {
+    // Only the policy row is the document's: the 'store' row (the store exists) is never in a diff.
+    name: "meta",
+    columns: [text("key"), { name: "value", type: "json" }],
+    keys: 1,
+    rows: (d) => (d.policy ? [["policy", d.policy]] : []),
   },
   {
     name: "access_key",

@@ -29,7 +29,7 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   [
     `CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`,
     `CREATE TABLE ${SCHEMA}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
-    // key 'store': the store exists (created by init or the first write); room for a policy later.
+    // key 'store': the store exists (created by init or the first write); key 'policy': the policy.
     `CREATE TABLE ${SCHEMA}.meta (key text PRIMARY KEY, value json NOT NULL)`,
     `CREATE TABLE ${SCHEMA}.admins (
       id text PRIMARY KEY, username text NOT NULL, disabled boolean NOT NULL, created_at text NOT NULL, pos bigint NOT NULL,
@@ -41,7 +41,7 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE TABLE ${SCHEMA}.credentials (
       identifier text PRIMARY KEY, name text, admin_id text NOT NULL, description text NOT NULL,
       expires_at text, created_at text NOT NULL, secret_hash text NOT NULL,
-      previous_hash text, previous_until text, rotated_at text, pos bigint NOT NULL,
+      previous_hash text, previous_until text, rotated_at text, disabled boolean NOT NULL DEFAULT false, pos bigint NOT NULL,
       CONSTRAINT credentials_name_unique EXCLUDE USING btree (lower(name) WITH =) DEFERRABLE INITIALLY DEFERRED)`,
     `CREATE TABLE ${SCHEMA}.credential_roles (
       identifier text NOT NULL, role_id text NOT NULL, pos integer NOT NULL, PRIMARY KEY (identifier, role_id))`,
