@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../helpers/cli.js";
 
@@ -14,8 +13,7 @@ afterEach(() => sb.cleanup());
 
 /** Everything on disk that must never hold the key: the store and the audit log. */
 function onDisk(): string {
-  const status = sb.ok(["status"]);
-  return readFileSync(status.store, "utf8") + readFileSync(status.auditLog, "utf8");
+  return (sb.storeText() ?? "") + sb.auditText();
 }
 
 function jsonError(stderr: string): { code: string; message: string } {
@@ -170,7 +168,7 @@ describe("access-key rotate", () => {
     expect(status.fingerprint).not.toBe(old.fingerprint);
     expect(onDisk()).not.toContain(key!);
     expect(onDisk()).not.toContain(old.accessKey);
-    const audit = readFileSync(sb.ok(["status"]).auditLog, "utf8");
+    const audit = sb.auditText();
     expect(audit).toContain('"command":"access-key rotate"');
     expect(audit).not.toContain(status.fingerprint);
   });
@@ -210,7 +208,7 @@ describe("access-key unset", () => {
     expect(r.stdout).toBe("removed the access key\n");
     expect(r.stderr).toMatch(/API is closed to every IP/);
     expect(sb.ok(["access-key", "status"]).set).toBe(false);
-    expect(JSON.parse(readFileSync(sb.store, "utf8")).accessKey).toBeNull();
+    expect(sb.storeDoc().accessKey).toBeNull();
   });
 
   it("is a no-op when no key is set", () => {

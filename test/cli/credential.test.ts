@@ -15,7 +15,7 @@ beforeEach(() => {
 afterEach(() => sb.cleanup());
 
 const auditPath = () => `${sb.store.replace(/\.json$/, "")}.audit.jsonl`;
-const storeDoc = () => JSON.parse(readFileSync(sb.store, "utf8"));
+const storeDoc = () => sb.storeDoc();
 const sha256 = (s: string) => createHash("sha256").update(s).digest("base64url");
 const SECRET = /^apc_[0-9A-Za-z]{39}$/;
 const IDENT = /^[A-Za-z0-9]{32}$/;
@@ -57,7 +57,7 @@ describe("credential create", () => {
 
   it("the secret appears nowhere after creation: not in the store, the audit log, list, show or rotate's old output", () => {
     const c = sb.ok(["credential", "create", "--admin", "alice", "--role", "billing-read", "--name", "n1"]);
-    const store = readFileSync(sb.store, "utf8");
+    const store = sb.storeText()!;
     expect(store).not.toContain(c.secret);
     expect(store).not.toContain(c.secret.slice(4, 30));
     expect(storeDoc().credentials[0].secretHash).toBe(sha256(c.secret));
@@ -79,7 +79,7 @@ describe("credential create", () => {
       expect(o.stdout + o.stderr).not.toContain(r.secret.slice(4, 30));
       expect(o.stdout + o.stderr).not.toContain(sha256(c.secret));
     }
-    const log = readFileSync(auditPath(), "utf8");
+    const log = sb.auditText();
     for (const s of [c.secret, r.secret]) {
       expect(log).not.toContain(s.slice(4, 30));
       expect(log).not.toContain(sha256(s));
@@ -90,12 +90,12 @@ describe("credential create", () => {
   });
 
   it("without --admin and without a TTY: exit 2 naming --admin, nothing written", () => {
-    const before = readFileSync(sb.store, "utf8");
+    const before = sb.storeText()!;
     const r = sb.run(["credential", "create", "--role", "billing-read", "--json"]);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stderr).error.message).toBe("credential create: --admin is required when not running interactively");
     expect(r.stdout).toBe("");
-    expect(readFileSync(sb.store, "utf8")).toBe(before);
+    expect(sb.storeText()!).toBe(before);
   });
 
   it("an unknown admin is exit 3, a disabled one exit 2, an unknown role exit 3", () => {
@@ -198,7 +198,7 @@ describe("credential list and show", () => {
     const named = sb.run(["credential", "create", "--admin", "alice", "--name", c.secret]);
     expect(named.code).toBe(2);
     expect(named.stderr).not.toContain(c.secret.slice(4, 20));
-    expect(readFileSync(auditPath(), "utf8")).not.toContain(c.secret.slice(4, 20));
+    expect(sb.auditText()).not.toContain(c.secret.slice(4, 20));
   });
 
   it("shows admin_disabled while its admin is disabled; removing the admin deletes its credentials", () => {
@@ -232,7 +232,7 @@ describe("credential edit", () => {
     expect(e.expiresAt).toBe("2099-01-01T00:00:00.000Z");
     expect(sb.ok(["credential", "edit", id, "--no-expiry"]).expiresAt).toBeNull();
     expect(sb.ok(["credential", "edit", id, "--name", ""]).name).toBeNull();
-    const log = readFileSync(auditPath(), "utf8");
+    const log = sb.auditText();
     expect(log).toContain('"change":{"name":"ci2","description":"new"}');
   });
 
@@ -254,11 +254,11 @@ describe("credential edit", () => {
     [["--add-role", "nope"], 3, /no role "nope"/],
     [["--name", "bad name"], 2, /invalid credential name/],
   ])("rejects %j with exit %d and changes nothing", (flags, code, message) => {
-    const before = readFileSync(sb.store, "utf8");
+    const before = sb.storeText()!;
     const r = sb.run(["credential", "edit", "ci", ...flags]);
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
-    expect(readFileSync(sb.store, "utf8")).toBe(before);
+    expect(sb.storeText()!).toBe(before);
   });
 
   it("a name taken by another credential is exit 4; an unknown credential exit 3", () => {
@@ -278,7 +278,7 @@ describe("credential rotate", () => {
     const stored = storeDoc().credentials[0];
     expect(stored.secretHash).toBe(sha256(r.secret));
     expect(stored.previousSecret).toBeNull();
-    expect(readFileSync(sb.store, "utf8")).not.toContain(sha256(c.secret));
+    expect(sb.storeText()!).not.toContain(sha256(c.secret));
   });
 
   it("with --grace keeps the old hash until the grace ends", () => {
@@ -291,7 +291,7 @@ describe("credential rotate", () => {
     // A second rotation replaces the grace: only the secret just rotated out still works.
     const r2 = sb.ok(["credential", "rotate", "ci", "--grace", "1h"]);
     expect(storeDoc().credentials[0].previousSecret.hash).toBe(sha256(r.secret));
-    expect(readFileSync(sb.store, "utf8")).not.toContain(sha256(c.secret));
+    expect(sb.storeText()!).not.toContain(sha256(c.secret));
     expect(r2.secret).not.toBe(r.secret);
   });
 

@@ -11,7 +11,7 @@ beforeEach(() => {
 afterEach(() => sb.cleanup());
 
 const auditPath = () => sb.store.replace(/\.json$/, ".audit.jsonl");
-const auditLines = () => (existsSync(auditPath()) ? readFileSync(auditPath(), "utf8").trim().split("\n") : []);
+const auditLines = () => ((sb.auditText() !== "") ? sb.auditText().trim().split("\n") : []);
 
 function file(name: string, doc: unknown): string {
   const path = join(sb.dir, name);
@@ -49,7 +49,7 @@ describe("export", () => {
     });
     expect(doc.credentials[1]).toMatchObject({ name: null, admin: "bob", roles: ["billing", "support"] });
     expect(doc.ipAllowlist).toEqual([{ address: "2001:db8::/32", note: "" }, { address: "203.0.113.7", note: "Server" }]);
-    const store = JSON.parse(readFileSync(sb.store, "utf8"));
+    const store = sb.storeDoc();
     expect(r.stdout).not.toContain(secret);
     for (const c of store.credentials) expect(r.stdout).not.toContain(c.secretHash);
     expect(r.stdout).not.toContain(store.accessKey.hash);
@@ -89,7 +89,7 @@ describe("export", () => {
   it("a missing store is exit 5 (export only reads)", () => {
     const r = sb.run(["export"]);
     expect(r.code).toBe(5);
-    expect(existsSync(sb.store)).toBe(false);
+    expect((sb.storeText() !== undefined)).toBe(false);
   });
 });
 
@@ -125,7 +125,7 @@ describe("apply", () => {
     expect(r.changes).toContainEqual({ op: "create", kind: "credential", name: "svc", identifier });
     const check = sb.run(["check", "svc", "GetClients", "--ip", "192.0.2.1", "--secret-file", "-", "--json"], { input: secret });
     expect(check.json()).toMatchObject({ allowed: true, reason: "allowed" });
-    for (const text of [readFileSync(sb.store, "utf8"), readFileSync(auditPath(), "utf8"), sb.run(["export"]).stdout, sb.run(["apply", "--file", desired]).stdout]) {
+    for (const text of [sb.storeText()!, sb.auditText(), sb.run(["export"]).stdout, sb.run(["apply", "--file", desired]).stdout]) {
       expect(text).not.toContain(secret);
     }
   });
@@ -157,8 +157,8 @@ describe("apply", () => {
     doc.credentials.push({ name: "new-one", admin: "alice" });
     doc.ipAllowlist = [];
     const desired = file("d.json", doc);
-    const before = readFileSync(sb.store);
-    const auditBefore = readFileSync(auditPath());
+    const before = Buffer.from(sb.storeText()!);
+    const auditBefore = Buffer.from(sb.auditText());
     const human = sb.run(["apply", "--file", desired, "--dry-run", "--prune"]);
     expect(human.code).toBe(0);
     expect(human.stdout.split("\n")[0]).toBe(`DRY RUN: nothing is written; apply --file ${desired} would make these changes:`);
@@ -169,21 +169,21 @@ describe("apply", () => {
     const json = sb.ok(["apply", "--file", desired, "--dry-run", "--prune"]);
     expect(json).toMatchObject({ dryRun: true, changed: true, created: [], summary: { create: 1, update: 1, remove: 2 } });
     // Neither dry run wrote the store or the audit log.
-    expect(readFileSync(sb.store).equals(before)).toBe(true);
-    expect(readFileSync(auditPath()).equals(auditBefore)).toBe(true);
+    expect(Buffer.from(sb.storeText()!).equals(before)).toBe(true);
+    expect(Buffer.from(sb.auditText()).equals(auditBefore)).toBe(true);
     // The real apply does what the dry run said.
     const real = sb.ok(["apply", "--file", desired, "--prune", "--yes"]);
     expect(real.summary).toEqual(json.summary);
     const line = (c: { op: string; kind: string; name: string }) => `${c.op} ${c.kind} ${c.name}`;
     expect(real.changes.map(line)).toEqual(json.changes.map(line));
-    expect(readFileSync(sb.store).equals(before)).toBe(false);
+    expect(Buffer.from(sb.storeText()!).equals(before)).toBe(false);
   });
 
   it("--dry-run on a missing store plans against an empty one and creates nothing", () => {
     const r = sb.ok(["apply", "--file", file("d.json", { version: 1, admins: [{ username: "a" }] }), "--dry-run"]);
     expect(r.changes).toEqual([{ op: "create", kind: "admin", name: "a" }]);
-    expect(existsSync(sb.store)).toBe(false);
-    expect(existsSync(auditPath())).toBe(false);
+    expect((sb.storeText() !== undefined)).toBe(false);
+    expect((sb.auditText() !== "")).toBe(false);
   });
 
   it("is idempotent: the second apply changes nothing and writes nothing", () => {
@@ -191,11 +191,11 @@ describe("apply", () => {
     const desired = file("d.json", sb.run(["export"]).stdout);
     const first = sb.ok(["apply", "--file", desired]);
     expect(first.changed).toBe(false);
-    const bytes = readFileSync(sb.store);
+    const bytes = Buffer.from(sb.storeText()!);
     const audit = auditLines().length;
     const r = sb.run(["apply", "--file", desired]);
     expect(r.stdout).toBe("no changes; the store already matches\n");
-    expect(readFileSync(sb.store).equals(bytes)).toBe(true);
+    expect(Buffer.from(sb.storeText()!).equals(bytes)).toBe(true);
     expect(auditLines()).toHaveLength(audit);
   });
 
@@ -223,7 +223,7 @@ describe("apply", () => {
   it("--prune that removes something needs --yes when not interactive: exit 2, nothing written", () => {
     populate();
     const desired = file("d.json", { version: 1, admins: [{ username: "alice" }], roles: [], ipAllowlist: [] });
-    const bytes = readFileSync(sb.store);
+    const bytes = Buffer.from(sb.storeText()!);
     const audit = auditLines().length;
     for (const json of [[], ["--json"]]) {
       const r = sb.run(["apply", "--file", desired, "--prune", ...json]);
@@ -233,7 +233,7 @@ describe("apply", () => {
     }
     // The document on stdin: stdin is not a terminal to answer on, so --yes is needed too.
     expect(sb.run(["apply", "--file", "-", "--prune"], { input: readFileSync(desired, "utf8") }).code).toBe(2);
-    expect(readFileSync(sb.store).equals(bytes)).toBe(true);
+    expect(Buffer.from(sb.storeText()!).equals(bytes)).toBe(true);
     expect(auditLines()).toHaveLength(audit);
     // --dry-run writes nothing, so it needs no --yes; nor does a --prune that removes nothing.
     expect(sb.ok(["apply", "--file", desired, "--prune", "--dry-run"]).summary.remove).toBe(5);
@@ -259,7 +259,7 @@ describe("apply", () => {
   ])("%s is exit 2 with its path, and nothing is written", (_name, doc, message) => {
     populate();
     const desired = file("d.json", doc);
-    const bytes = readFileSync(sb.store);
+    const bytes = Buffer.from(sb.storeText()!);
     const audit = auditLines().length;
     for (const flags of [[], ["--dry-run"]]) {
       const r = sb.run(["apply", "--file", desired, ...flags]);
@@ -270,7 +270,7 @@ describe("apply", () => {
       expect(j.code).toBe(2);
       expect(JSON.parse(j.stderr).error.code).toMatch(/^invalid_(document|json)$/);
     }
-    expect(readFileSync(sb.store).equals(bytes)).toBe(true);
+    expect(Buffer.from(sb.storeText()!).equals(bytes)).toBe(true);
     expect(auditLines()).toHaveLength(audit);
   });
 

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../helpers/cli.js";
 
@@ -162,7 +161,7 @@ describe("ip remove", () => {
 
   it("records each removal in the audit log", () => {
     sb.ok(["ip", "remove", "10.0.0.0/8", "--yes"]);
-    const events = readFileSync(sb.ok(["status"]).auditLog, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const events = sb.auditText().trim().split("\n").map((l) => JSON.parse(l));
     expect(events.at(-1)).toMatchObject({ command: "ip remove", object: "ip:10.0.0.0/8", change: { removed: true } });
   });
 });

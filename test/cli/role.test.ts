@@ -10,7 +10,7 @@ beforeEach(() => {
 afterEach(() => sb.cleanup());
 
 function audit(): any[] {
-  return readFileSync(`${sb.store.replace(/\.json$/, "")}.audit.jsonl`, "utf8")
+  return sb.auditText()
     .trim()
     .split("\n")
     .map((l) => JSON.parse(l));
@@ -49,11 +49,11 @@ describe("role create", () => {
     [["--allow", "GetInvoices,bogusthing"], /unknown action "bogusthing"/],
   ])("an unknown grant %j is exit 2 with a suggestion and writes nothing", (flags, message) => {
     sb.ok(["init"]);
-    const before = readFileSync(sb.store, "utf8");
+    const before = sb.storeText()!;
     const r = sb.run(["role", "create", "r", ...flags]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
-    expect(readFileSync(sb.store, "utf8")).toBe(before);
+    expect(sb.storeText()!).toBe(before);
   });
 
   it.each(["_bad", ".bad", "has space", "a/b", "x".repeat(65), "é"])("rejects the role name %j with exit 2", (name) => {
@@ -158,10 +158,10 @@ describe("role edit", () => {
   });
 
   it("reports no change and writes nothing when nothing changes", () => {
-    const before = readFileSync(sb.store, "utf8");
+    const before = sb.storeText()!;
     expect(sb.ok(["role", "edit", "r", "--allow", "getinvoices"]).changed).toBe(false);
     expect(sb.run(["role", "edit", "r", "-d", "old"]).stdout).toBe("role r unchanged\n");
-    expect(readFileSync(sb.store, "utf8")).toBe(before);
+    expect(sb.storeText()!).toBe(before);
   });
 
   it("an unknown grant is exit 2 and changes nothing; with no options and no TTY it names the flags", () => {

@@ -78,7 +78,7 @@ describe("apply --dry-run --exit-code", () => {
     const doc = JSON.parse(readFileSync(exported, "utf8"));
     doc.roles[0].description = "changed";
     const drifted = file("drifted.json", doc);
-    const before = readFileSync(sb.store, "utf8");
+    const before = sb.storeText()!;
     const r = sb.run(["apply", "--file", drifted, "--dry-run", "--exit-code"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("~ role billing: description");
@@ -86,7 +86,7 @@ describe("apply --dry-run --exit-code", () => {
     const json = sb.run(["apply", "--file", drifted, "--dry-run", "--exit-code", "--json"]);
     expect(json.code).toBe(1);
     expect(json.json()).toMatchObject({ dryRun: true, changed: true, summary: { create: 0, update: 1, remove: 0 } });
-    expect(readFileSync(sb.store, "utf8")).toBe(before);
+    expect(sb.storeText()!).toBe(before);
     // Without --exit-code a dry run with changes is still a success.
     expect(sb.run(["apply", "--file", drifted, "--dry-run"]).code).toBe(0);
   });
