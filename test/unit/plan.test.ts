@@ -5,7 +5,7 @@ import { buildCatalog } from "../../src/core/catalog.js";
 import { createCredential } from "../../src/core/credentials.js";
 import { addCustomAction, removeCustomAction } from "../../src/core/custom-actions.js";
 import { UsageError } from "../../src/core/errors.js";
-import { applyPlan, exportDoc, planApply } from "../../src/core/plan.js";
+import { applyPlan, exportDoc, planApply } from "../../src/core/apply/index.js";
 import { createRole } from "../../src/core/roles.js";
 import { generateSecret, hashSecret, isIdentifier, secretFormatOk } from "../../src/core/secrets.js";
 import { emptyStore, type StoreDoc } from "../../src/core/types.js";
