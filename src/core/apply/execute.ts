@@ -73,6 +73,7 @@ function applyCredentials(doc: StoreDoc, w: Work, now: string, record: Recorder,
   if (remove.length > 0) removeCredentials(doc, remove.map((id) => byId.get(id)!), record);
   const admins = new Map(doc.admins.map((a) => [asciiLower(a.username), a]));
   const roles = new Map(doc.roles.map((r) => [asciiLower(r.name), r]));
+  makeRoomForNames(w, byId);
   const at = Date.parse(now);
   for (const c of update) {
     const edit = {
@@ -103,4 +104,18 @@ function applyCredentials(doc: StoreDoc, w: Work, now: string, record: Recorder,
   }
   progress?.(total, total);
   return created;
+}
+
+/**
+ * Names move in a batch: the plan checked that they are unique AFTER apply, but one at a time two
+ * credentials swapping names would clash in editCredential. So the old names of the credentials being
+ * renamed are cleared first (in memory, inside this one update; editCredential records each rename).
+ * (A name held by a credential the document does not list is free only with --prune, whose removals
+ * come first.)
+ */
+function makeRoomForNames(w: Work, byId: Map<string, Credential>): void {
+  for (const c of w.credentials.update) {
+    const cred = byId.get(c.key)!;
+    if (c.name !== null && cred.name !== c.name) cred.name = null; // a name the plan clears is recorded by editCredential
+  }
 }
