@@ -19,26 +19,20 @@ const ON_BOTH_BACKENDS = [
   "test/cli/scripting.test.ts",
 ];
 
-const shared = {
-  define: { APICRED_VERSION: JSON.stringify("0.0.0-test") },
-};
-
 export default defineConfig({
-  ...shared,
+  define: { APICRED_VERSION: JSON.stringify("0.0.0-test") },
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [
-      { ...shared, test: { name: "file", include: ["test/**/*.test.ts"], globalSetup: ["test/helpers/build.ts"], testTimeout: 30_000, hookTimeout: 30_000 } },
+      { extends: true, test: { name: "file", include: ["test/**/*.test.ts"], globalSetup: ["test/helpers/build.ts"] } },
       {
-        ...shared,
+        extends: true,
         test: {
           name: "postgres",
           include: ON_BOTH_BACKENDS,
           env: { APICRED_TEST_BACKEND: "postgres" },
           globalSetup: ["test/helpers/build.ts", "test/helpers/pg-global.ts"],
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
         },
       },
     ],

@@ -4,7 +4,7 @@
 // secrets of the credentials it creates are printed once, here, and nowhere else.
 import type { Command } from "commander";
 import { ConflictError, UsageError } from "../core/errors.js";
-import { applyPlan, type Change, type ChangeKind, type CreatedCredential, exportDoc, type FieldChange, type Plan, planApply } from "../core/plan.js";
+import { applyPlan, type Change, type ChangeKind, type CreatedCredential, exportDoc, type FieldChange, type Plan, planApply } from "../core/apply/index.js";
 import type { Context } from "../context.js";
 import { act } from "../run.js";
 import { writeFileAtomic } from "../store/files.js";

@@ -58,6 +58,18 @@ export function setAdminDisabled(doc: StoreDoc, username: string, disabled: bool
   return { admin, changed: true };
 }
 
+/** Changes the spelling of a username (apply: usernames ignore case, so only the case can change). */
+export function renameAdmin(doc: StoreDoc, username: string, to: string, record: Recorder): Admin {
+  const admin = requireAdmin(doc, username);
+  validateUsername(to);
+  const clash = findAdmin(doc, to);
+  if (clash && clash !== admin) throw new ConflictError(`admin "${clash.username}" already exists`);
+  if (admin.username === to) return admin;
+  record(`admin:${to}`, { renamedFrom: admin.username });
+  admin.username = to;
+  return admin;
+}
+
 /** Removes the admin and every credential it had (they must never come back); returns that count. */
 export function removeAdmin(doc: StoreDoc, username: string, record: Recorder): { admin: Admin; deletedCredentials: number } {
   const admin = requireAdmin(doc, username);

@@ -204,15 +204,34 @@ export function createCredential(
   enforceLifetime(doc, name ?? "(new)", expiresAt, Date.parse(now), `pass --expires ${doc.policy?.maxLifetime ?? ""} or sooner`);
 
   const identifier = freshIdentifier((id) => doc.credentials.some((c) => c.identifier === id));
-  const { credential, secret } = newCredentialRecord({ identifier, name, adminId: admin.id, description, roleIds, ips, expiresAt }, now);
+  const fields = { identifier, name, adminId: admin.id, description, roleIds, ips, expiresAt };
+  return insertCredential(doc, fields, { admin: admin.username, roles: roleNamesFor(doc, roleIds) }, now, record);
+}
+
+/**
+ * Stores a new credential whose fields are already validated and unique (createCredential, or apply's
+ * bulk path, which resolves admins, roles and identifiers through Maps built once) and records it.
+ * `names` are the admin's username and the roles' names, for the audit record.
+ */
+export function insertCredential(
+  doc: StoreDoc,
+  fields: CredentialFields & { disabled?: boolean },
+  names: { admin: string; roles: string[] },
+  now: string,
+  record: Recorder,
+): { credential: Credential; secret: string } {
+  const { disabled, ...rest } = fields;
+  const { credential, secret } = newCredentialRecord(rest, now);
+  if (disabled) credential.disabled = true;
   doc.credentials.push(credential);
-  record(`credential:${identifier}`, {
+  record(`credential:${credential.identifier}`, {
     created: true,
-    name,
-    admin: admin.username,
-    roles: roleNamesFor(doc, roleIds),
-    ips,
-    expiresAt,
+    name: credential.name,
+    admin: names.admin,
+    roles: names.roles,
+    ips: credential.ips,
+    expiresAt: credential.expiresAt,
+    ...(disabled ? { disabled: true } : {}),
   });
   return { credential, secret };
 }
@@ -229,17 +248,21 @@ export interface CredentialEdit {
   ips?: readonly string[];
   /** A new expiry; null removes it. */
   expiresAt?: Date | null;
+  /** Move it to another (existing) admin (apply). */
+  admin?: string;
+  /** Disable or enable it (apply; the commands use setCredentialsDisabled). */
+  disabled?: boolean;
 }
 
 /** Edits a credential; every value is validated before anything changes. Returns whether it changed. */
 export function editCredential(
   doc: StoreDoc,
-  ref: string,
+  ref: string | Credential,
   edit: CredentialEdit,
   record: Recorder,
   now: number = Date.now(),
 ): { credential: Credential; changed: boolean } {
-  const c = resolveCredential(doc, ref);
+  const c = typeof ref === "string" ? resolveCredential(doc, ref) : ref;
   if (edit.roles && (edit.addRoles?.length || edit.removeRoles?.length)) {
     throw new UsageError("--role replaces every role: use it alone, or use --add-role/--remove-role", "invalid_input");
   }
@@ -251,6 +274,8 @@ export function editCredential(
     if (name !== null) checkNameFree(doc, name, c);
     if (name !== c.name) change.name = name;
   }
+  const admin = edit.admin === undefined ? undefined : requireAdmin(doc, edit.admin);
+  if (admin && admin.id !== c.adminId) change.admin = admin.username;
   const description = edit.description === undefined ? c.description : validateDescription(edit.description);
   if (description !== c.description) change.description = description;
 
@@ -273,6 +298,7 @@ export function editCredential(
 
   const expiresAt = edit.expiresAt === undefined ? c.expiresAt : edit.expiresAt === null ? null : edit.expiresAt.toISOString();
   if (expiresAt !== c.expiresAt) change.expiresAt = expiresAt;
+  if (edit.disabled !== undefined && edit.disabled !== (c.disabled === true)) change.disabled = edit.disabled;
 
   const changed = Object.keys(change).length > 0;
   // An edit is a change like a creation: the policy's maximum lifetime counts from now.
@@ -283,6 +309,9 @@ export function editCredential(
     c.roleIds = roleIds;
     c.ips = ips;
     c.expiresAt = expiresAt;
+    if (admin) c.adminId = admin.id;
+    if (edit.disabled === true) c.disabled = true;
+    else if (edit.disabled === false) delete c.disabled; // the stored form of an enabled credential stays what it always was
     record(`credential:${c.identifier}`, change);
   }
   return { credential: c, changed };
@@ -321,9 +350,15 @@ export function deleteCredentials(doc: StoreDoc, refs: readonly string[], record
     const c = resolveCredential(doc, ref);
     if (!targets.includes(c)) targets.push(c);
   }
-  doc.credentials = doc.credentials.filter((c) => !targets.includes(c));
-  for (const c of targets) record(`credential:${c.identifier}`, { deleted: true, name: c.name });
+  removeCredentials(doc, targets, record);
   return targets;
+}
+
+/** Removes these credentials (already resolved; apply's --prune passes thousands: one Set, one pass). */
+export function removeCredentials(doc: StoreDoc, targets: readonly Credential[], record: Recorder): void {
+  const gone = new Set(targets);
+  doc.credentials = doc.credentials.filter((c) => !gone.has(c));
+  for (const c of targets) record(`credential:${c.identifier}`, { deleted: true, name: c.name });
 }
 
 /**

@@ -29,3 +29,22 @@ export function removeCustomAction(doc: StoreDoc, name: string, record: Recorder
   record(`action:${removed!.name}`, { removed: true });
   return removed!;
 }
+
+/**
+ * Changes a custom action's spelling and category (apply). The result is validated like a new action
+ * against the built-ins and the other custom actions.
+ */
+export function editCustomAction(doc: StoreDoc, name: string, to: { name: string; category: string }, record: Recorder): CustomAction {
+  const index = doc.actions.findIndex((a) => a.name === name);
+  if (index < 0) throw new NotFoundError(`no custom action ${quote(name)}${didYouMean(name, doc.actions.map((a) => a.name))}`);
+  const action = doc.actions[index]!;
+  const checked = newCustomAction(buildCatalog(doc.actions.filter((_, i) => i !== index)), to.name, to.category, action.createdAt);
+  const change: Record<string, unknown> = {};
+  if (action.name !== checked.name) change.renamedFrom = action.name;
+  if (action.category !== checked.category) change.category = checked.category;
+  if (Object.keys(change).length === 0) return action;
+  action.name = checked.name;
+  action.category = checked.category;
+  record(`action:${action.name}`, change);
+  return action;
+}

@@ -3,7 +3,7 @@
 import type { Catalog } from "./catalog.js";
 import { holdsSecret, MASKED_SECRET, quote, textProblem } from "./echo.js";
 import { ConflictError, NotFoundError, UsageError } from "./errors.js";
-import { canonicalGrants, editGrants } from "./grants.js";
+import { canonicalGrants, compareGrants, editGrants } from "./grants.js";
 import { newId } from "./ids.js";
 import { didYouMean } from "./suggest.js";
 import type { Recorder, Role, StoreDoc } from "./types.js";
@@ -80,6 +80,11 @@ export interface RoleEdit {
   set?: readonly string[];
   allow?: readonly string[];
   revoke?: readonly string[];
+  /**
+   * Replace the grants with these, taken as they are (apply's plan: already canonical, and a held
+   * grant whose custom action was removed is kept). Cannot be combined with set/allow/revoke.
+   */
+  grants?: readonly string[];
 }
 
 export interface RoleEditResult {
@@ -104,7 +109,7 @@ export function editRole(doc: StoreDoc, catalog: Catalog, name: string, edit: Ro
     renamedFrom = role.name;
   }
   const description = edit.description === undefined ? role.description : validateDescription(edit.description);
-  const grants = editGrants(catalog, role.grants, { set: edit.set, allow: edit.allow, revoke: edit.revoke });
+  const grants = edit.grants ? replaceGrants(role.grants, edit.grants) : editGrants(catalog, role.grants, { set: edit.set, allow: edit.allow, revoke: edit.revoke });
 
   const descriptionChanged = description !== role.description;
   const changed = renamedFrom !== null || descriptionChanged || grants.added.length > 0 || grants.removed.length > 0;
@@ -123,6 +128,11 @@ export function editRole(doc: StoreDoc, catalog: Catalog, name: string, edit: Ro
     record(`role:${role.name}`, change);
   }
   return { role, renamedFrom, descriptionChanged, added: grants.added, removed: grants.removed, notHeld: grants.notHeld, changed };
+}
+
+function replaceGrants(current: readonly string[], wanted: readonly string[]) {
+  const grants = [...new Set(wanted)].sort(compareGrants);
+  return { grants, added: grants.filter((g) => !current.includes(g)), removed: current.filter((g) => !grants.includes(g)), notHeld: [] as string[] };
 }
 
 /** Deletes a role and unassigns it from every credential; returns how many held it. */

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { addAdmin } from "../../src/core/admins.js";
 import { decide, Snapshot } from "../../src/core/decide.js";
 import { parseAddress } from "../../src/core/ip.js";
-import { applyPlan, planApply } from "../../src/core/plan.js";
+import { applyPlan, planApply } from "../../src/core/apply/index.js";
 import { openBackend } from "../../src/store/open.js";
 
 async function main(): Promise<number> {

@@ -5,8 +5,8 @@ import { buildCatalog } from "../../src/core/catalog.js";
 import { createCredential } from "../../src/core/credentials.js";
 import { addCustomAction, removeCustomAction } from "../../src/core/custom-actions.js";
 import { UsageError } from "../../src/core/errors.js";
-import { applyPlan, exportDoc, planApply } from "../../src/core/plan.js";
-import { createRole } from "../../src/core/roles.js";
+import { applyPlan, exportDoc, planApply } from "../../src/core/apply/index.js";
+import { createRole, editRole } from "../../src/core/roles.js";
 import { generateSecret, hashSecret, isIdentifier, secretFormatOk } from "../../src/core/secrets.js";
 import { emptyStore, type StoreDoc } from "../../src/core/types.js";
 
@@ -404,5 +404,73 @@ describe("bulk", () => {
     expect(events).toHaveLength(20_001);
     expect(ms).toBeLessThan(5_000); // quadratic matching would take minutes here
     expect(plan(doc, input).changes).toEqual([]);
+  });
+});
+
+describe("the plan is data, applied through the commands' mutators", () => {
+  it("is plain JSON naming store objects by key, and applies the same after a JSON round trip", () => {
+    const doc = sample();
+    const wanted = exportDoc(doc);
+    wanted.roles[0]!.description = "invoices only";
+    wanted.credentials[0]!.admin = "bob";
+    const p = plan(doc, { ...wanted, ipAllowlist: [] }, true);
+    const copy = JSON.parse(JSON.stringify(p));
+    expect(copy).toEqual(p);
+    expect(p.work.roles.update).toEqual([{ key: "billing", name: "billing", description: "invoices only", grants: wanted.roles[0]!.grants }]);
+    expect(p.work.ips.remove).toEqual(["203.0.113.7", "10.0.0.0/8"]);
+    const events: string[] = [];
+    applyPlan(doc, copy, NOW, (object) => events.push(object));
+    expect(exportDoc(doc)).toEqual({ ...wanted, ipAllowlist: [] });
+  });
+
+  it("records a credential or role update in the shape `credential edit` and `role edit` write", () => {
+    const doc = sample();
+    const wanted = exportDoc(doc);
+    const ci = wanted.credentials.find((c) => c.name === "ci-deploy")!;
+    Object.assign(ci, { name: "ci", admin: "bob", disabled: true });
+    wanted.roles.find((r) => r.name === "support")!.grants = ["GetTickets"];
+    const { events } = apply(doc, wanted);
+    const [credential] = events.filter((e) => e.object.startsWith("credential:"));
+    expect(credential!.change).toEqual({ name: "ci", admin: "bob", disabled: true });
+    const edited = sample();
+    const byEdit: { object: string; change: Record<string, unknown> }[] = [];
+    editRole(edited, buildCatalog(edited.actions), "support", { set: ["GetTickets"] }, (object, change) => byEdit.push({ object, change }));
+    expect(events.filter((e) => e.object === "role:support")).toEqual(byEdit);
+  });
+
+  it("renames an admin or action only in case, recording renamedFrom", () => {
+    const doc = sample();
+    const wanted = exportDoc(doc);
+    wanted.admins[0]!.username = "Alice";
+    wanted.actions[0]!.name = "mymodulesync";
+    const { events } = apply(doc, wanted);
+    expect(events).toEqual([
+      { object: "admin:Alice", change: { renamedFrom: "alice" } },
+      { object: "action:mymodulesync", change: { renamedFrom: "MyModuleSync" } },
+    ]);
+  });
+});
+
+describe("credential names move in a batch", () => {
+  it("swaps two names, clears one, and takes the name of one --prune removes", () => {
+    const doc = emptyStore();
+    addAdmin(doc, "alice", NOW, noop);
+    addAdmin(doc, "bob", NOW, noop);
+    createCredential(doc, { admin: "alice", name: "a" }, NOW, noop);
+    createCredential(doc, { admin: "alice", name: "b" }, NOW, noop);
+    createCredential(doc, { admin: "alice", name: "c" }, NOW, noop);
+    createCredential(doc, { admin: "bob", name: "d" }, NOW, noop);
+    const wanted = exportDoc(doc);
+    const [a, b, c] = wanted.credentials;
+    Object.assign(a!, { name: "b" });
+    Object.assign(b!, { name: "d" });
+    Object.assign(c!, { name: null });
+    wanted.admins = wanted.admins.filter((x) => x.username === "alice");
+    wanted.credentials = [a!, b!, c!];
+    const { events } = apply(doc, wanted, true);
+    const records = events.filter((e) => e.object.startsWith("credential:")).map((e) => e.change);
+    expect(records).toEqual([{ deleted: true, name: "d" }, { name: "b" }, { name: "d" }, { name: null }]);
+    expect(doc.credentials.map((x) => x.name)).toEqual(["b", "d", null]);
+    expect(events.at(-1)).toEqual({ object: "admin:bob", change: { removed: true, deletedCredentials: 0 } });
   });
 });
