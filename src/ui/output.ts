@@ -152,7 +152,7 @@ export class Output {
     }
     const { renderTable } = await import("./table-impl.js");
     const cells = rows.map((row) => row.map((cell) => this.render(cell)));
-    stdout().write(`${renderTable(head.map((h) => this.render(this.c.bold(h))), cells)}\n`);
+    stdout().write(`${renderTable(head.map((h) => this.render(this.c.bold(h.toUpperCase()))), cells, stdout().columns || 80)}\n`);
   }
 
   /** Progress, notices and confirmations of what was done, in human mode only (stderr). */
