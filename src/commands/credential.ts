@@ -23,6 +23,7 @@ import { registerLifecycle } from "./credential-lifecycle.js";
 import { pickAdmin, pickRoles } from "../ui/pickers.js";
 import { ago, shownTime } from "../ui/time.js";
 import { plural } from "../ui/text.js";
+import { withPager } from "../ui/pager.js";
 
 function statusText(ctx: Context, v: CredentialView): string {
   const c = ctx.out.c;
@@ -150,11 +151,11 @@ export function register(program: Command): void {
           .map((c) => ({ ...credentialView(doc, c, now), ...usageFields(usage, c) }));
         await ctx.out.result(rows, async () => {
           if (rows.length === 0 && ctx.out.tty) return ctx.out.line("no credentials match");
-          await ctx.out.table(
+          await withPager(ctx, () => ctx.out.table(
             ["identifier", "name", "admin", "roles", "status", "expires", "last used"],
             rows.map((v) => [v.identifier, v.name ?? "", v.admin ?? "", v.roles.join(", "), statusText(ctx, v),
               v.expiresAt === null ? "never" : shownTime(v.expiresAt, ctx.out.tty, now), lastUsedText(v, now, ctx.out.tty)]),
-          );
+          ));
         });
       }),
     );
