@@ -17,6 +17,8 @@ export interface GlobalOptions {
   color: boolean;
   yes?: boolean;
   input: boolean;
+  /** --no-pager: long output is printed directly on a terminal too. */
+  pager?: boolean;
 }
 
 export class Context {

@@ -75,6 +75,7 @@ export function buildProgram(argv?: readonly string[]): Command {
     .option("--no-color", "no colour (also NO_COLOR)")
     .option("-y, --yes", "assume yes to confirmations")
     .option("--no-input", "never prompt (implied when stdin is not a terminal or CI is set)")
+    .option("--no-pager", "print long output directly, not through $PAGER (which is never used when piped)")
     .exitOverride()
     .configureOutput({ outputError: () => {} }) // main.ts prints errors in our format
     .showSuggestionAfterError(true)

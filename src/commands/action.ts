@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { buildCatalog, listActions, listCategories, requireCategory } from "../core/catalog.js";
 import { addCustomAction, removeCustomAction } from "../core/custom-actions.js";
 import type { Context } from "../context.js";
+import { withPager } from "../ui/pager.js";
 import { act } from "../run.js";
 
 async function readCatalog(ctx: Context) {
@@ -26,9 +27,11 @@ export function register(program: Command): void {
           (a) => (category === undefined || a.category === category) && (!opts.custom || a.custom),
         );
         await ctx.out.result(rows, () =>
-          ctx.out.table(
-            ["action", "category", "source"],
-            rows.map((a) => [a.name, a.category, a.custom ? "custom" : "built-in"]),
+          withPager(ctx, () =>
+            ctx.out.table(
+              ["action", "category", "source"],
+              rows.map((a) => [a.name, a.category, a.custom ? "custom" : "built-in"]),
+            ),
           ),
         );
       }),

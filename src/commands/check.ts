@@ -28,11 +28,30 @@ function summary(d: Decision): string {
   return `denied: ${d.reason}${failed?.detail ? ` — ${failed.detail}` : ""}`;
 }
 
+/**
+ * What an "allowed" did not check for want of input: the command line skips the secret and IP steps
+ * when no secret or --ip is given, and a bare "allowed" would read as if they had passed.
+ */
+function notChecked(d: Decision): string | undefined {
+  const skipped = (step: string) => d.steps.some((s) => s.step === step && s.result === "skipped");
+  const ip = skipped("ip_allowlist") || skipped("credential_ip");
+  const secret = skipped("secret");
+  if (!ip && !secret) return undefined;
+  const what = ip && secret ? "IP and secret" : ip ? "IP" : "secret";
+  const how = [ip ? "--ip" : "", secret ? "--secret-file" : ""].filter((h) => h !== "").join(" and ");
+  return `${what} not checked: pass ${how}`;
+}
+
 async function render(ctx: Context, d: Decision, opts: CheckOptions): Promise<void> {
   if (opts.quiet) return;
   await ctx.out.result(d, async () => {
     const c = ctx.out.c;
-    ctx.out.line(d.allowed ? c.green(summary(d)) : c.red(summary(d)));
+    const note = d.allowed ? notChecked(d) : undefined;
+    // On a terminal the note is part of the answer (and not green); piped, stdout keeps the one line
+    // scripts read and the note goes to stderr.
+    if (note && ctx.out.tty) ctx.out.line(c.yellow(`${summary(d)} — ${note}`));
+    else ctx.out.line(d.allowed ? c.green(summary(d)) : c.red(summary(d)));
+    if (note && !ctx.out.tty) ctx.out.info(`note: ${note}`);
     if (opts.explain) {
       ctx.out.line();
       await ctx.out.table(

@@ -21,8 +21,9 @@ import type { Context } from "../context.js";
 import { act, collect } from "../run.js";
 import { registerLifecycle } from "./credential-lifecycle.js";
 import { pickAdmin, pickRoles } from "../ui/pickers.js";
-import { ago } from "../ui/ago.js";
+import { ago, shownTime } from "../ui/time.js";
 import { plural } from "../ui/text.js";
+import { withPager } from "../ui/pager.js";
 
 function statusText(ctx: Context, v: CredentialView): string {
   const c = ctx.out.c;
@@ -47,8 +48,8 @@ async function printWithSecret(ctx: Context, view: CredentialView, secret: strin
 
 type UsedView = CredentialView & { lastUsedAt: string | null; lastUsedIp: string | null };
 
-function lastUsedText(v: UsedView, now: number): string {
-  return v.lastUsedAt === null ? "never" : ago(v.lastUsedAt, now);
+function lastUsedText(v: UsedView, now: number, tty = true): string {
+  return v.lastUsedAt === null ? "never" : tty ? ago(v.lastUsedAt, now) : v.lastUsedAt;
 }
 
 function showView(ctx: Context, v: CredentialView | UsedView): void {
@@ -150,10 +151,11 @@ export function register(program: Command): void {
           .map((c) => ({ ...credentialView(doc, c, now), ...usageFields(usage, c) }));
         await ctx.out.result(rows, async () => {
           if (rows.length === 0 && ctx.out.tty) return ctx.out.line("no credentials match");
-          await ctx.out.table(
+          await withPager(ctx, () => ctx.out.table(
             ["identifier", "name", "admin", "roles", "status", "expires", "last used"],
-            rows.map((v) => [v.identifier, v.name ?? "", v.admin ?? "", v.roles.join(", "), statusText(ctx, v), v.expiresAt ?? "never", lastUsedText(v, now)]),
-          );
+            rows.map((v) => [v.identifier, v.name ?? "", v.admin ?? "", v.roles.join(", "), statusText(ctx, v),
+              v.expiresAt === null ? "never" : shownTime(v.expiresAt, ctx.out.tty, now), lastUsedText(v, now, ctx.out.tty)]),
+          ));
         });
       }),
     );

@@ -6,6 +6,7 @@ import { parseAddress } from "../core/ip.js";
 import type { Context } from "../context.js";
 import { act } from "../run.js";
 import { plural } from "../ui/text.js";
+import { shownTime } from "../ui/time.js";
 
 export function register(program: Command): void {
   const ip = program
@@ -40,7 +41,7 @@ export function register(program: Command): void {
         const rows = doc.ipAllowlist.map((e) => ({ address: e.address, note: e.note, addedAt: e.addedAt }));
         await ctx.out.result(rows, async () => {
           if (rows.length === 0) return ctx.out.warn(emptyAllowlistWarning(doc)!);
-          await ctx.out.table(["address", "note", "added"], rows.map((r) => [r.address, r.note, r.addedAt]));
+          await ctx.out.table(["address", "note", "added"], rows.map((r) => [r.address, r.note, shownTime(r.addedAt, ctx.out.tty)]));
         });
       }),
     );

@@ -7,6 +7,12 @@ import { clip, safe, safeJson } from "../core/echo.js";
 import { AppError } from "../core/errors.js";
 
 let stdoutGuarded = false;
+let diverted: NodeJS.WriteStream | undefined;
+
+/** Sends what would go to stdout to `to` instead (the pager collects output), until undefined. */
+export function divertStdout(to: NodeJS.WriteStream | undefined): void {
+  diverted = to;
+}
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
@@ -14,6 +20,7 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  * a few ms of start-up), which `check -q` never needs.
  */
 function stdout(): NodeJS.WriteStream {
+  if (diverted) return diverted;
   if (!stdoutGuarded) {
     stdoutGuarded = true;
     // `apicred … | head` closes the pipe early: the reader's choice, not an error. The one exit
@@ -152,7 +159,7 @@ export class Output {
     }
     const { renderTable } = await import("./table-impl.js");
     const cells = rows.map((row) => row.map((cell) => this.render(cell)));
-    stdout().write(`${renderTable(head.map((h) => this.render(this.c.bold(h))), cells)}\n`);
+    stdout().write(`${renderTable(head.map((h) => this.render(this.c.bold(h.toUpperCase()))), cells, stdout().columns || 80)}\n`);
   }
 
   /** Progress, notices and confirmations of what was done, in human mode only (stderr). */

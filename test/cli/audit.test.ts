@@ -64,3 +64,22 @@ describe("audit", () => {
     expect(sb.run(["audit"]).code).toBe(5);
   });
 });
+
+describe("audit --limit", () => {
+  it("keeps the latest N events, in every mode", () => {
+    const json = sb.ok(["audit", "--limit", "2"]);
+    expect(json.map((e: any) => e.command)).toEqual(["admin add", "admin disable"]);
+    const piped = sb.run(["audit", "--limit", "1"]);
+    expect(piped.stdout.trim().split("\n")).toHaveLength(1);
+    expect(piped.stdout).toContain("admin disable");
+    expect(sb.ok(["audit"])).toHaveLength(3); // piped and JSON: all without --limit
+  });
+
+  it("refuses a limit that is not a whole number of at least 1", () => {
+    for (const bad of ["0", "-1", "2x", "1.5"]) {
+      const r = sb.run(["audit", "--limit", bad]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("--limit");
+    }
+  });
+});

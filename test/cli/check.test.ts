@@ -26,7 +26,8 @@ afterAll(() => sb.cleanup());
 describe("check", () => {
   it("allows, exit 0, naming the role and grant", () => {
     const r = sb.run(["check", "ci-deploy", "getinvoices", "--ip", "203.0.113.7"]);
-    expect(r).toMatchObject({ code: 0, stdout: "allowed (role billing grants GetInvoices)\n", stderr: "" });
+    // Piped, stdout is the one line scripts read; what was not checked is a note on stderr.
+    expect(r).toMatchObject({ code: 0, stdout: "allowed (role billing grants GetInvoices)\n", stderr: "note: secret not checked: pass --secret-file\n" });
   });
 
   it("denies, exit 1, with the reason and detail", () => {

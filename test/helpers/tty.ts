@@ -19,9 +19,12 @@ export function onTty(
   args: string[],
   steps: [waitFor: string, keys: string][],
   timeoutMs = 15_000,
+  /** A terminal of this size (stty), extra environment. */
+  opts: { cols?: number; rows?: number; env?: Record<string, string | undefined> } = {},
 ): Promise<{ code: number; screen: string }> {
-  const cmd = [process.execPath, BIN, ...args].map(quote).join(" ");
-  const child = spawn("script", ["-qfec", cmd, "/dev/null"], { env: sb.env({ TERM: "xterm" }) });
+  let cmd = [process.execPath, BIN, ...args].map(quote).join(" ");
+  if (opts.cols !== undefined || opts.rows !== undefined) cmd = `stty cols ${opts.cols ?? 80} rows ${opts.rows ?? 24}; exec ${cmd}`;
+  const child = spawn("script", ["-qfec", cmd, "/dev/null"], { env: sb.env({ TERM: "xterm", ...opts.env }) });
   let screen = "";
   let step = 0;
   let sentAt = 0;
