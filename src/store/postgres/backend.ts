@@ -198,6 +198,21 @@ export class PostgresBackend implements Backend {
     await this.run((client) => upsertUsage(client, uses));
   }
 
+  /**
+   * The poll's cheap token (serve reloads when it moves): the schema version and the newest audit
+   * row. Every committed change writes audit rows, and writers take turns under the advisory lock,
+   * so ids grow in commit order; a copy that replaces the log inserts new, higher ids. One index
+   * probe, whatever the size of the store, instead of reading it all every second.
+   */
+  async revision(): Promise<string> {
+    return this.run(async (client) => {
+      const v = await installedVersion(client);
+      if (v === 0) return "none";
+      const r = await client.query<{ id: string | null }>(`SELECT max(id)::text AS id FROM ${SCHEMA}.audit`);
+      return `${v}:${r.rows[0]?.id ?? "-"}`;
+    });
+  }
+
   watch(onChange: () => void): () => void {
     const stop = watchChannel(this.target, CHANNEL, onChange);
     this.stops.add(stop);
