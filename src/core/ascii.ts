@@ -10,8 +10,3 @@ export function asciiLower(s: string): string {
 
 const NON_ASCII = /[^\u0000-\u007f]/;
 const UPPER = /[A-Z]+/g;
-
-/** Equal ignoring ASCII case only. */
-export function asciiEqualFold(a: string, b: string): boolean {
-  return a.length === b.length && asciiLower(a) === asciiLower(b);
-}

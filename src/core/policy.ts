@@ -27,11 +27,6 @@ export function isMaxLifetime(text: string): boolean {
   }
 }
 
-export function maxLifetimeMs(doc: Pick<StoreDoc, "policy">): number | undefined {
-  const text = doc.policy?.maxLifetime;
-  return text === undefined ? undefined : parseDuration(text);
-}
-
 /**
  * Why a credential with this expiry breaks the policy when changed at `now`, or undefined when it
  * complies (or there is no policy). `maxLifetime` is the policy's text, for the message.
