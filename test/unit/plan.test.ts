@@ -402,9 +402,11 @@ describe("bulk", () => {
     expect(created).toHaveLength(20_000);
     expect(new Set(created.map((c) => c.identifier)).size).toBe(20_000);
     expect(events).toHaveLength(20_001);
-    expect(ms).toBeLessThan(5_000); // quadratic matching would take minutes here
+    // A guard against quadratic matching (minutes here), not a benchmark: generous, so a loaded
+    // machine never fails it. The bench (test/bench/bench.mjs) measures apply.
+    expect(ms).toBeLessThan(30_000);
     expect(plan(doc, input).changes).toEqual([]);
-  });
+  }, 90_000);
 });
 
 describe("the plan is data, applied through the commands' mutators", () => {
