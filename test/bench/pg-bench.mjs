@@ -16,6 +16,7 @@ import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import pg from "pg";
 import { startPostgres } from "../helpers/pg-server.mjs";
+import { desiredDoc } from "./desired.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin", "apicred.js");
@@ -37,25 +38,7 @@ function run(argv, extraEnv = {}, okCodes = [0]) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function desired(n) {
-  const doc = {
-    version: 1,
-    admins: [{ username: "ops", disabled: false }],
-    actions: [],
-    roles: Array.from({ length: 50 }, (_, i) => ({
-      name: `role-${i}`,
-      description: `bench role ${i}`,
-      grants: i === 0 ? ["Billing:*"] : [["GetClients", "GetInvoices", "GetOrders", "AddClient"][i % 4], "Support:*"],
-    })),
-    credentials: Array.from({ length: n }, (_, i) => ({
-      name: `cred-${i}`, admin: "ops", description: `bench credential ${i}`,
-      roles: [`role-${i % 50}`, `role-${(i * 7) % 50}`], ips: i % 3 === 0 ? ["203.0.113.0/24"] : [], expiresAt: null,
-    })),
-    ipAllowlist: Array.from({ length: 20 }, (_, i) => ({ address: `198.51.${i}.0/24`, note: `bench ${i}` })),
-  };
-  doc.ipAllowlist[19] = { address: "203.0.113.0/24", note: "bench servers" };
-  return doc;
-}
+const desired = desiredDoc;
 
 const dir = mkdtempSync(join(tmpdir(), "apicred-pgbench-"));
 const server = await startPostgres();
