@@ -4,7 +4,7 @@
 // then the folder is handed to the `postgres` user and every server binary runs through runuser.
 // fsync is off: the tests need speed, not durability. Plain JS so test/bench/*.mjs can use it too.
 import { execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -80,6 +80,14 @@ export async function startPostgres() {
       try {
         // pg_ctl stops the server whose pid is in this data folder's postmaster.pid, nothing else.
         run("pg_ctl", ["stop", "-D", data, "-m", "fast", "-w", "-t", "60"]);
+      } catch {
+        // pg_ctl gave up (a loaded machine): stop that same pid immediately, never leave it running.
+        try {
+          const pid = Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+          if (pid > 0) process.kill(pid, "SIGQUIT");
+        } catch {
+          // already gone
+        }
       } finally {
         rmSync(base, { recursive: true, force: true });
       }
