@@ -1,6 +1,7 @@
 // What every command action receives: the global options resolved once, the output, the store.
 import { UsageError } from "./core/errors.js";
 import type { Recorder, StoreDoc } from "./core/types.js";
+import type { IO } from "./io.js";
 import type { Backend } from "./store/backend.js";
 import { openBackend } from "./store/open.js";
 import { resolveStorePath } from "./store/paths.js";
@@ -30,12 +31,19 @@ export class Context {
     readonly options: GlobalOptions,
     /** The verb path, e.g. "role create" (for the audit log and messages). */
     readonly command: string,
-    private readonly env: NodeJS.ProcessEnv = process.env,
+    /** This run's streams, environment and working directory. */
+    readonly io: IO,
   ) {
-    const colours = () => makeChalk(colorLevel(options.color, process.stdout, env));
+    const colours = () => makeChalk(colorLevel(options.color, io.stdout, io.env));
     this.out =
-      options.field === undefined ? new Output(Boolean(options.json), colours) : new FieldOutput(options.field, Boolean(options.json), colours);
-    this.location = resolveStorePath(options.store, env);
+      options.field === undefined
+        ? new Output(Boolean(options.json), colours, io)
+        : new FieldOutput(options.field, Boolean(options.json), colours, io);
+    this.location = resolveStorePath(options.store, io.env, io.cwd);
+  }
+
+  get env(): NodeJS.ProcessEnv {
+    return this.io.env;
   }
 
   /** Opens the store's backend (a file store costs nothing; PostgreSQL loads its client). */
@@ -60,8 +68,7 @@ export class Context {
    * Asked lazily: touching process.stdin sets up a stream (~4 ms), which `check` never needs.
    */
   get interactive(): boolean {
-    this.canPrompt ??=
-      this.options.input && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY) && !this.env.CI;
+    this.canPrompt ??= this.options.input && this.io.stdin.isTTY && this.io.stdout.isTTY && !this.env.CI;
     return this.canPrompt;
   }
 
