@@ -8,7 +8,7 @@ import { resolveStorePath } from "./store/paths.js";
 import { colorLevel, makeChalk } from "./ui/color.js";
 import { FieldOutput } from "./ui/field.js";
 import { Output } from "./ui/output.js";
-import { confirm } from "./ui/prompts.js";
+import { inquirerPrompter, type Prompter } from "./ui/prompts.js";
 
 export interface GlobalOptions {
   store?: string;
@@ -44,6 +44,11 @@ export class Context {
 
   get env(): NodeJS.ProcessEnv {
     return this.io.env;
+  }
+
+  /** How to ask a person (only when `interactive`): inquirer, unless the IO brings its own (tests). */
+  get prompter(): Prompter {
+    return this.io.prompter ?? inquirerPrompter;
   }
 
   /** Opens the store's backend (a file store costs nothing; PostgreSQL loads its client). */
@@ -88,7 +93,7 @@ export class Context {
   async confirm(message: string): Promise<void> {
     if (this.options.yes) return;
     if (!this.interactive) throw new UsageError(`${this.command}: --yes required when not running interactively`);
-    if (!(await confirm(message))) throw new UsageError("cancelled, nothing changed", "cancelled");
+    if (!(await this.prompter.confirm(message))) throw new UsageError("cancelled, nothing changed", "cancelled");
   }
 
   /** A missing required value without a TTY: a usage error that names the flag to pass. */

@@ -5,6 +5,7 @@
 // process.env or process.cwd() on its own.
 import { writeSync } from "node:fs";
 import { isatty } from "node:tty";
+import type { Prompter } from "./ui/prompts.js";
 
 /** An output stream. */
 export interface Sink {
@@ -34,6 +35,8 @@ export interface IO {
   readonly env: NodeJS.ProcessEnv;
   /** What relative paths (--store, --file, ...) are resolved against. */
   readonly cwd: string;
+  /** How to ask a person; the inquirer prompts when absent (a test brings a scripted one). */
+  readonly prompter?: Prompter;
 }
 
 let stdoutGuarded = false;

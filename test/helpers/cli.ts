@@ -18,11 +18,18 @@ export interface RunResult {
   stderr: string;
   /** stdout parsed as JSON (throws if it is not). */
   json: () => any;
+  /** In-process runs with `answers`: the questions asked, in order (kind, message, values offered). */
+  prompts?: { kind: "confirm" | "select" | "checkbox"; message: string; choices?: unknown[] }[];
 }
 
 export interface RunOptions {
   env?: Record<string, string | undefined>;
   input?: string | Buffer;
+  /**
+   * In-process only: run as if at a terminal (stdin and stdout TTYs) with these answers to the
+   * prompts, in order (the Prompter test double); the result lists the questions.
+   */
+  answers?: unknown[];
 }
 
 /** The environment every spawned apicred gets: nothing leaks in from the test runner. */
@@ -52,7 +59,7 @@ function result(code: number | null, stdout: string, stderr: string): RunResult 
 /** The worker that runs apicred in-process (one per test file's process, started on first use). */
 let runner: { port: MessagePort; flag: Int32Array } | undefined;
 
-function inProcess(args: string[], env: NodeJS.ProcessEnv, input: string | Buffer, cwd: string): RunResult {
+function inProcess(args: string[], env: NodeJS.ProcessEnv, input: string | Buffer, cwd: string, answers?: unknown[]): RunResult {
   if (!runner) {
     const { port1, port2 } = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(4));
@@ -66,11 +73,12 @@ function inProcess(args: string[], env: NodeJS.ProcessEnv, input: string | Buffe
   }
   const { port, flag } = runner;
   Atomics.store(flag, 0, 0);
-  port.postMessage({ args, env, input: Buffer.from(input), cwd });
+  port.postMessage({ args, env, input: Buffer.from(input), cwd, answers });
   if (Atomics.wait(flag, 0, 0, 60_000) === "timed-out") throw new Error(`apicred ${args.join(" ")}: no answer in-process within 60 s`);
-  const reply = receiveMessageOnPort(port)?.message as { code: number; stdout: string; stderr: string } | { crash: string };
+  type Reply = { code: number; stdout: string; stderr: string; prompts: RunResult["prompts"] } | { crash: string };
+  const reply = receiveMessageOnPort(port)?.message as Reply;
   if ("crash" in reply) throw new Error(`apicred ${args.join(" ")} crashed in-process: ${reply.crash}`);
-  return result(reply.code, reply.stdout, reply.stderr);
+  return { ...result(reply.code, reply.stdout, reply.stderr), ...(answers && { prompts: reply.prompts }) };
 }
 
 /** A temp folder with a store path in it; `run` uses that store through $APICRED_STORE. */
@@ -90,12 +98,13 @@ export class Sandbox {
   /** Runs apicred synchronously, in-process (relative paths against this folder, as for a process started in it). */
   run(args: string[], options: RunOptions = {}): RunResult {
     // APICRED_TEST_SPAWN=1 runs the whole suite black-box, every call a process (as before).
-    if (process.env.APICRED_TEST_SPAWN === "1") return this.runSpawned(args, options);
-    return inProcess(args, this.env(options.env), options.input ?? "", this.dir);
+    if (process.env.APICRED_TEST_SPAWN === "1" && !options.answers) return this.runSpawned(args, options);
+    return inProcess(args, this.env(options.env), options.input ?? "", this.dir, options.answers);
   }
 
   /** Runs bin/apicred.js synchronously in a new process, in this folder. */
   runSpawned(args: string[], options: RunOptions = {}): RunResult {
+    if (options.answers) throw new Error("answers are for in-process runs (a process gets a real terminal: test/helpers/tty.ts)");
     const r = spawnSync(process.execPath, [BIN, ...args], {
       env: this.env(options.env),
       input: options.input ?? "",

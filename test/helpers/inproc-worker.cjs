@@ -18,6 +18,23 @@ function sink(chunks) {
   };
 }
 
+/**
+ * The Prompter test double: answers the questions in order from `answers` and writes down each
+ * question (its kind, message and the values a person could pick: not separators or disabled choices), so a test asserts both.
+ */
+function scriptedPrompter(answers, asked) {
+  const next = (kind, message, choices) => {
+    asked.push({ kind, message, ...(choices && { choices: choices.filter((c) => c.type !== "separator" && !c.disabled).map((c) => c.value) }) });
+    if (answers.length === 0) throw new Error(`no scripted answer left for the ${kind} "${message}"`);
+    return answers.shift();
+  };
+  return {
+    confirm: async (message) => next("confirm", message),
+    select: async (config) => next("select", config.message, config.choices),
+    checkbox: async (config) => next("checkbox", config.message, config.choices),
+  };
+}
+
 port.on("message", async (req) => {
   let reply;
   try {
@@ -25,15 +42,19 @@ port.on("message", async (req) => {
     bundle ??= require(join(root, "dist", "apicred.cjs"));
     const out = [];
     const err = [];
+    const asked = [];
+    // With scripted answers, a person is at a terminal: stdin and stdout are TTYs, prompts are answered.
+    const tty = req.answers !== undefined;
     const io = {
-      stdout: sink(out),
+      stdout: { ...sink(out), isTTY: tty },
       stderr: sink(err),
-      stdin: { isTTY: false, bytes: Buffer.from(req.input) },
+      stdin: { isTTY: tty, bytes: Buffer.from(req.input) },
       env: req.env,
       cwd: req.cwd,
+      ...(tty && { prompter: scriptedPrompter([...req.answers], asked) }),
     };
     const code = await bundle.main(["node", join(root, "bin", "apicred.js"), ...req.args], io);
-    reply = { code, stdout: out.join(""), stderr: err.join("") };
+    reply = { code, stdout: out.join(""), stderr: err.join(""), prompts: asked };
   } catch (e) {
     reply = { crash: String((e && e.stack) || e) };
   }
