@@ -191,7 +191,7 @@ export function register(program: Command): void {
           if (preview.counts.remove > 0) await ctx.confirm(`Remove ${removalText(preview)} that ${source} does not list?`);
           confirmed = removals(preview);
         }
-        const progress = progressLine("apply: creating credentials");
+        const progress = progressLine("apply: creating credentials", ctx.io.stderr);
         try {
           const { plan, created } = await ctx.update((doc, record, now) => {
             const plan = planApply(doc, input, options, Date.parse(now));
