@@ -81,4 +81,7 @@ try {
   }
   throw err;
 }
-bundle.main(process.argv);
+// main returns the exit code: the one place the process's is set.
+bundle.main(process.argv).then((code) => {
+  process.exitCode = code;
+});

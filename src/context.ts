@@ -1,13 +1,14 @@
 // What every command action receives: the global options resolved once, the output, the store.
 import { UsageError } from "./core/errors.js";
 import type { Recorder, StoreDoc } from "./core/types.js";
+import type { IO } from "./io.js";
 import type { Backend } from "./store/backend.js";
 import { openBackend } from "./store/open.js";
 import { resolveStorePath } from "./store/paths.js";
 import { colorLevel, makeChalk } from "./ui/color.js";
 import { FieldOutput } from "./ui/field.js";
 import { Output } from "./ui/output.js";
-import { confirm } from "./ui/prompts.js";
+import { inquirerPrompter, type Prompter } from "./ui/prompts.js";
 
 export interface GlobalOptions {
   store?: string;
@@ -32,12 +33,24 @@ export class Context {
     readonly options: GlobalOptions,
     /** The verb path, e.g. "role create" (for the audit log and messages). */
     readonly command: string,
-    private readonly env: NodeJS.ProcessEnv = process.env,
+    /** This run's streams, environment and working directory. */
+    readonly io: IO,
   ) {
-    const colours = () => makeChalk(colorLevel(options.color, process.stdout, env));
+    const colours = () => makeChalk(colorLevel(options.color, io.stdout, io.env));
     this.out =
-      options.field === undefined ? new Output(Boolean(options.json), colours) : new FieldOutput(options.field, Boolean(options.json), colours);
-    this.location = resolveStorePath(options.store, env);
+      options.field === undefined
+        ? new Output(Boolean(options.json), colours, io)
+        : new FieldOutput(options.field, Boolean(options.json), colours, io);
+    this.location = resolveStorePath(options.store, io.env, io.cwd);
+  }
+
+  get env(): NodeJS.ProcessEnv {
+    return this.io.env;
+  }
+
+  /** How to ask a person (only when `interactive`): inquirer, unless the IO brings its own (tests). */
+  get prompter(): Prompter {
+    return this.io.prompter ?? inquirerPrompter;
   }
 
   /** Opens the store's backend (a file store costs nothing; PostgreSQL loads its client). */
@@ -62,8 +75,7 @@ export class Context {
    * Asked lazily: touching process.stdin sets up a stream (~4 ms), which `check` never needs.
    */
   get interactive(): boolean {
-    this.canPrompt ??=
-      this.options.input && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY) && !this.env.CI;
+    this.canPrompt ??= this.options.input && this.io.stdin.isTTY && this.io.stdout.isTTY && !this.env.CI;
     return this.canPrompt;
   }
 
@@ -83,7 +95,7 @@ export class Context {
   async confirm(message: string): Promise<void> {
     if (this.options.yes) return;
     if (!this.interactive) throw new UsageError(`${this.command}: --yes required when not running interactively`);
-    if (!(await confirm(message))) throw new UsageError("cancelled, nothing changed", "cancelled");
+    if (!(await this.prompter.confirm(message))) throw new UsageError("cancelled, nothing changed", "cancelled");
   }
 
   /** A missing required value without a TTY: a usage error that names the flag to pass. */

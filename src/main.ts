@@ -3,7 +3,8 @@ import { CommanderError } from "commander";
 import { clip, safe } from "./core/echo.js";
 import { AppError } from "./core/errors.js";
 import { buildProgram } from "./program.js";
-import { currentContext, takeExitCode } from "./run.js";
+import { type IO, processIO } from "./io.js";
+import { startRun } from "./run.js";
 import { makeChalk } from "./ui/color.js";
 import { Output } from "./ui/output.js";
 
@@ -27,14 +28,20 @@ function commanderExit(err: CommanderError): { code: number; print: boolean } {
   return { code: 2, print: true };
 }
 
-export async function main(argv: string[] = process.argv): Promise<void> {
+/**
+ * Runs one command line and returns its exit code (bin/apicred.js sets process.exitCode from it).
+ * Everything the run reads or prints goes through `io`: the real process, or a test's strings.
+ */
+export async function main(argv: string[] = process.argv, io: IO = processIO()): Promise<number> {
   let code: number;
+  const program = buildProgram(argv, io);
+  const run = startRun(program, io);
   try {
-    await buildProgram(argv).parseAsync(argv);
-    code = takeExitCode();
+    await program.parseAsync(argv);
+    code = run.exitCode;
   } catch (err) {
     // The Context may not exist yet (a parse error): fall back to what argv says.
-    const out = currentContext()?.out ?? new Output(argv.includes("--json"), () => makeChalk(0));
+    const out = run.context?.out ?? new Output(argv.includes("--json"), () => makeChalk(0), io);
     if (err instanceof CommanderError) {
       const { code: exit, print } = commanderExit(err);
       code = exit;
@@ -46,13 +53,13 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       // A bug, not a user error: say so, with the stack only when asked for.
       code = 70;
       out.error(new AppError(`internal error: ${(err as Error)?.message ?? String(err)}`, 70, "internal_error"));
-      if (process.env.APICRED_DEBUG) process.stderr.write(`${String((err as Error)?.stack).split("\n").map((l) => safe(l)).join("\n")}\n`);
+      if (io.env.APICRED_DEBUG) io.stderr.write(`${String((err as Error)?.stack).split("\n").map((l) => safe(l)).join("\n")}\n`);
     }
   }
-  const store = currentContext()?.opened;
+  const store = run.context?.opened;
   if (store) {
-    for (const w of store.warnings) currentContext()!.out.warn(w);
+    for (const w of store.warnings) run.context!.out.warn(w);
     await store.close(); // a database connection would keep the process alive
   }
-  process.exitCode = code;
+  return code;
 }

@@ -19,6 +19,7 @@ import { register as registerPolicy } from "./commands/policy.js";
 import { register as registerScan } from "./commands/scan.js";
 import { register as registerWhoCan } from "./commands/who-can.js";
 import { register as registerStore } from "./commands/store.js";
+import type { IO } from "./io.js";
 
 declare const APICRED_VERSION: string;
 
@@ -64,7 +65,7 @@ export function commandWord(args: readonly string[]): string | undefined {
  * The commander tree. Given the argv, only the noun it names is registered (all of them when it
  * names none, or an unknown one: help and "did you mean" need the whole list).
  */
-export function buildProgram(argv?: readonly string[]): Command {
+export function buildProgram(argv?: readonly string[], io?: IO): Command {
   const program = new Command("apicred");
   program
     .description("Manage API credentials, roles, the IP allowlist and the access key of a WHMCS-style billing API")
@@ -77,7 +78,16 @@ export function buildProgram(argv?: readonly string[]): Command {
     .option("--no-input", "never prompt (implied when stdin is not a terminal or CI is set)")
     .option("--no-pager", "print long output directly, not through $PAGER (which is never used when piped)")
     .exitOverride()
-    .configureOutput({ outputError: () => {} }) // main.ts prints errors in our format
+    // main.ts prints errors in our format; help and --version go to the run's stdout (or stderr).
+    .configureOutput({
+      outputError: () => {},
+      ...(io && {
+        writeOut: (text: string) => io.stdout.write(text),
+        writeErr: (text: string) => io.stderr.write(text),
+        getOutHelpWidth: () => io.stdout.columns as number, // commander takes undefined as "not a terminal"
+        getErrHelpWidth: () => io.stderr.columns as number,
+      }),
+    })
     .showSuggestionAfterError(true)
     .helpCommand(false); // `apicred help <command…>` is ours (help/help.ts): commander's goes one level deep
   configureHelp(program);

@@ -4,27 +4,44 @@
 import type { Command } from "commander";
 import { Context, type GlobalOptions } from "./context.js";
 import { checkValue, type ValueKind } from "./core/limits.js";
+import type { IO } from "./io.js";
 
-/** The exit code the last action asked for (0 unless it returned one). */
-let actionExitCode = 0;
+/**
+ * One run's state: its IO, the Context `act` made and the exit code the action returned. Kept per
+ * program (main builds a new program for every run), so two runs in one process share nothing.
+ */
+export interface Run {
+  readonly io: IO;
+  context?: Context;
+  exitCode: number;
+}
 
-export function takeExitCode(): number {
-  const code = actionExitCode;
-  actionExitCode = 0;
-  return code;
+const runs = new WeakMap<Command, Run>();
+
+/** Starts a run of `program` (main.ts): its actions will use `io`. */
+export function startRun(program: Command, io: IO): Run {
+  const run: Run = { io, exitCode: 0 };
+  runs.set(program, run);
+  return run;
+}
+
+/** The IO of the run `cmd` belongs to (for actions that need no Context: completion). */
+export function runIO(cmd: Command): IO {
+  return runOf(cmd).io;
+}
+
+function runOf(cmd: Command): Run {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  const run = runs.get(root);
+  if (!run) throw new Error("a command ran outside main(): no run was started");
+  return run;
 }
 
 function commandPath(cmd: Command): string {
   const names: string[] = [];
   for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
   return names.join(" ");
-}
-
-/** The Context of the command being run, created by `act` (main.ts prints its store warnings). */
-let current: Context | undefined;
-
-export function currentContext(): Context | undefined {
-  return current;
 }
 
 /**
@@ -34,11 +51,13 @@ export function currentContext(): Context | undefined {
 export function act<A extends unknown[]>(handler: (ctx: Context, ...args: A) => Promise<number | void>) {
   return async (...argv: unknown[]): Promise<void> => {
     const cmd = argv[argv.length - 1] as Command;
-    current = new Context(cmd.optsWithGlobals<GlobalOptions>(), commandPath(cmd));
+    const run = runOf(cmd);
+    const ctx = new Context(cmd.optsWithGlobals<GlobalOptions>(), commandPath(cmd), run.io);
+    run.context = ctx;
     checkValues(cmd, argv.slice(0, -2));
-    await current.open();
-    const code = await handler(current, ...(argv.slice(0, -1) as A));
-    actionExitCode = code ?? 0;
+    await ctx.open();
+    const code = await handler(ctx, ...(argv.slice(0, -1) as A));
+    run.exitCode = code ?? 0;
   };
 }
 

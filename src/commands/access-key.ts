@@ -10,8 +10,8 @@ import { readSecretText, stdinIsTerminal } from "../ui/input.js";
 
 /** The key piped in on stdin (read to its end, no prompt, no echo handling), less one trailing newline. */
 async function readKeyFromStdin(ctx: Context): Promise<string> {
-  if (stdinIsTerminal()) ctx.out.info("reading the access key from stdin (end with Ctrl-D)");
-  const key = await readSecretText("--stdin", "-");
+  if (stdinIsTerminal(ctx.io)) ctx.out.info("reading the access key from stdin (end with Ctrl-D)");
+  const key = await readSecretText("--stdin", "-", ctx.io);
   if (key === "") throw new UsageError("--stdin: no access key on stdin", "invalid_input");
   return key;
 }

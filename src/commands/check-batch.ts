@@ -8,9 +8,9 @@ import { assertReadableStdin } from "../ui/bounded-read.js";
 import { stdinBlocks } from "../ui/input.js";
 
 export async function runBatch(ctx: Context): Promise<number> {
-  assertReadableStdin("check --batch");
+  assertReadableStdin("check --batch", ctx.io.stdin);
   const snapshot = new Snapshot((await ctx.read()), { index: true });
-  for await (const item of stdinBlocks()) {
+  for await (const item of stdinBlocks(ctx.io.stdin)) {
     const answers =
       "error" in item ? `${errorLine(item.error.lineNo, item.error.code, item.error.message)}\n` : answerBlock(snapshot, { ...item, now: Date.now() });
     if (answers !== "") ctx.out.writeJson(answers);

@@ -114,8 +114,8 @@ Examples:
           throw new UsageError("only one of --secret-file and --access-key-file can read stdin");
         }
         const ip = opts.ip === undefined ? undefined : parseAddress(opts.ip);
-        const secret = await readSecretInput("--secret-file", opts.secretFile, "APICRED_SECRET", process.env);
-        const accessKey = await readSecretInput("--access-key-file", opts.accessKeyFile, "APICRED_ACCESS_KEY", process.env);
+        const secret = await readSecretInput("--secret-file", opts.secretFile, "APICRED_SECRET", ctx.io);
+        const accessKey = await readSecretInput("--access-key-file", opts.accessKeyFile, "APICRED_ACCESS_KEY", ctx.io);
         const snapshot = new Snapshot(await ctx.store.readForCredential(cred));
         const decision = decide(snapshot, { credential: cred, action, ip, secret, accessKey, now: Date.now(), explain: opts.explain });
         await render(ctx, decision, opts);

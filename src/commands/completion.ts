@@ -5,6 +5,7 @@
 import { Argument, type Command } from "commander";
 import { completionOutput } from "../complete/run.js";
 import { describeCommand } from "../complete/tree.js";
+import { runIO } from "../run.js";
 
 /** The scripts in completions/, embedded by build.mjs. */
 declare const APICRED_COMPLETION_SCRIPTS: Readonly<Record<"bash" | "zsh" | "fish", string>>;
@@ -35,8 +36,8 @@ export function register(program: Command, whole: () => Command): void {
     .description("print the shell completion script for bash, zsh or fish")
     .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(SHELLS))
     .addHelpText("after", SETUP)
-    .action((shell: (typeof SHELLS)[number]) => {
-      process.stdout.write(APICRED_COMPLETION_SCRIPTS[shell]);
+    .action((shell: (typeof SHELLS)[number], _opts: unknown, cmd: Command) => {
+      runIO(cmd).stdout.write(APICRED_COMPLETION_SCRIPTS[shell]);
     });
 
   program
@@ -46,13 +47,13 @@ export function register(program: Command, whole: () => Command): void {
     .helpOption(false)
     .allowUnknownOption()
     .allowExcessArguments()
-    .action(() => {
+    .action((_words: unknown, _opts: unknown, cmd: Command) => {
       // Program options on the line (`--store`, `--json`) are parsed by commander before this runs:
       // take the words as they were typed instead.
       // commander keeps the argv it parsed in rawArgs (not in its typings).
       const raw = (program as Command & { rawArgs: string[] }).rawArgs;
       const words = raw.slice(raw.indexOf("__complete") + 1);
       // This run built only the `completion` noun (program.ts); candidates come from the whole tree.
-      process.stdout.write(completionOutput(describeCommand(whole()), words, process.env));
+      runIO(cmd).stdout.write(completionOutput(describeCommand(whole()), words, runIO(cmd).env));
     });
 }

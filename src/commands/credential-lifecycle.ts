@@ -47,10 +47,10 @@ Exit 0 found, 1 no credential has it, 2 not a well-formed apicred secret.`,
     )
     .action(
       act(async (ctx, opts: { secretFile?: string }) => {
-        let secret = await readSecretInput("--secret-file", opts.secretFile, "APICRED_SECRET", process.env);
+        let secret = await readSecretInput("--secret-file", opts.secretFile, "APICRED_SECRET", ctx.io);
         if (secret === undefined) {
-          if (stdinIsTerminal()) ctx.out.info("paste the secret, then press Enter and Ctrl-D:");
-          secret = await readSecretText("stdin", "-");
+          if (stdinIsTerminal(ctx.io)) ctx.out.info("paste the secret, then press Enter and Ctrl-D:");
+          secret = await readSecretText("stdin", "-", ctx.io);
           if (secret === "") throw new UsageError("no secret given: pipe it in, or use --secret-file F or $APICRED_SECRET", "invalid_input");
         }
         const problem = secretFormatProblem(secret);

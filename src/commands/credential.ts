@@ -106,11 +106,11 @@ export function register(program: Command): void {
             if (!doc.admins.some((a) => !a.disabled)) {
               throw new UsageError("no enabled admin to create a credential for: add one with `apicred admin add <username>`");
             }
-            admin = await pickAdmin(doc);
+            admin = await pickAdmin(ctx.prompter, doc);
           }
           if (roles === undefined && ctx.interactive) {
             const doc = await ctx.store.readOrEmpty();
-            if (doc.roles.length > 0) roles = await pickRoles(doc);
+            if (doc.roles.length > 0) roles = await pickRoles(ctx.prompter, doc);
           }
           const { view, secret } = await ctx.update((doc, record, now) => {
             const created = createCredential(

@@ -2,6 +2,7 @@
 // code (SPEC.md "Export and apply"). Export is configuration, never a backup: no secret, hash or
 // access key. Apply validates the whole document, then plans and applies in ONE locked store update;
 // secrets of the credentials it creates are printed once, here, and nowhere else.
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ConflictError, UsageError } from "../core/errors.js";
 import { applyPlan, type Change, type ChangeKind, type CreatedCredential, exportDoc, type FieldChange, type Plan, planApply } from "../core/apply/index.js";
@@ -80,9 +81,9 @@ async function printPlan(ctx: Context, plan: Plan, created: CreatedCredential[],
 }
 
 /** Writes `export --file`: atomically, 0644 less the umask (configuration, not secrets). */
-function writeExport(file: string, text: string): void {
+function writeExport(path: string, file: string, text: string): void {
   try {
-    writeFileAtomic(file, text, 0o644);
+    writeFileAtomic(path, text, 0o644);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`--file: cannot write ${file}: ${code === "ENOENT" ? "no such folder" : (code ?? (err as Error).message)}`, "invalid_input");
@@ -144,9 +145,10 @@ export function register(program: Command): void {
         const text = `${JSON.stringify(doc, null, 2)}\n`;
         if (opts.file === undefined) return void ctx.out.writeJson(text);
         // Only the store writes its own files: an export over one of them would destroy it.
-        const own = ctx.store.ownFile?.(opts.file);
+        const target = resolve(ctx.io.cwd, opts.file); // named relative to the run's cwd
+        const own = ctx.store.ownFile?.(target);
         if (own) throw new UsageError(`--file: ${opts.file} is ${own}; export to another file`, "invalid_input");
-        writeExport(opts.file, text);
+        writeExport(target, opts.file, text);
         const counts = {
           admins: doc.admins.length,
           actions: doc.actions.length,
@@ -173,7 +175,7 @@ export function register(program: Command): void {
     .action(
       act(async (ctx, opts: { file: string; dryRun?: boolean; prune?: boolean; exitCode?: boolean }) => {
         if (opts.exitCode && !opts.dryRun) throw new UsageError("--exit-code works only with --dry-run (apply --dry-run --exit-code)");
-        const input = await readJsonFile("--file", opts.file);
+        const input = await readJsonFile("--file", opts.file, ctx.io);
         const source = opts.file === "-" ? "stdin" : opts.file;
         const options = { prune: Boolean(opts.prune), source };
         if (opts.dryRun) {
@@ -189,7 +191,7 @@ export function register(program: Command): void {
           if (preview.counts.remove > 0) await ctx.confirm(`Remove ${removalText(preview)} that ${source} does not list?`);
           confirmed = removals(preview);
         }
-        const progress = progressLine("apply: creating credentials");
+        const progress = progressLine("apply: creating credentials", ctx.io.stderr);
         try {
           const { plan, created } = await ctx.update((doc, record, now) => {
             const plan = planApply(doc, input, options, Date.parse(now));

@@ -60,7 +60,7 @@ export function register(program: Command): void {
           const before = await ctx.store.readOrEmpty();
           const clash = findRole(before, name);
           if (clash) throw new ConflictError(`role "${clash.name}" already exists`);
-          grants = await pickGrants(buildCatalog(before.actions), [], `Grants for role ${name} (${PICKER_HINT})`);
+          grants = await pickGrants(ctx.prompter, buildCatalog(before.actions), [], `Grants for role ${name} (${PICKER_HINT})`);
         }
         const { created, data } = await ctx.update((doc, record, now) => {
           const catalog = buildCatalog(doc.actions);
@@ -153,7 +153,7 @@ export function register(program: Command): void {
           if (!ctx.interactive) {
             ctx.missing("one of --allow, --revoke, --set, --rename or -d");
           }
-          set = await pickGrants(buildCatalog(doc.actions), current.grants, `Grants for role ${current.name} (${PICKER_HINT})`);
+          set = await pickGrants(ctx.prompter, buildCatalog(doc.actions), current.grants, `Grants for role ${current.name} (${PICKER_HINT})`);
         }
         const { result, data, catalog } = await ctx.update((doc, record) => {
           const cat = buildCatalog(doc.actions);

@@ -65,9 +65,9 @@ Findings show file:line:column, the secret masked (apc_XXXX…), live or dead, a
           }
         };
         const started = process.hrtime.bigint();
-        if (paths.length === 0) scanBytes("-", await readBounded("stdin", "-", MAX_FILE_BYTES));
+        if (paths.length === 0) scanBytes("-", await readBounded("stdin", "-", MAX_FILE_BYTES, ctx.io));
         else {
-          walkFiles(paths, { maxBytes: MAX_FILE_BYTES, isBinary: looksBinary }, {
+          walkFiles(paths, { maxBytes: MAX_FILE_BYTES, isBinary: looksBinary, cwd: ctx.io.cwd }, {
             file: scanBytes,
             skipped: (_path, why) => void skipped[why]++,
             error: (path, message) => {

@@ -65,9 +65,9 @@ async function run(ctx: Context, opts: ServeOptions): Promise<void> {
   if (opts.decisionLog === "") throw new UsageError("--decision-log needs a file", "invalid_input");
   const listen = opts.socket !== undefined ? { socket: opts.socket } : parseListen(opts.listen ?? DEFAULT_LISTEN);
   const trustedProxies = opts.trustedProxy ?? [];
-  const raw = ctx.options.store ?? process.env.APICRED_STORE;
+  const raw = ctx.options.store ?? ctx.env.APICRED_STORE;
   const location = raw !== undefined && isPostgresUrl(raw) ? raw : ctx.store.location;
-  const flush = Number(process.env.APICRED_USAGE_FLUSH_MS);
+  const flush = Number(ctx.env.APICRED_USAGE_FLUSH_MS);
   const { runServe } = await import("../serve/main.js");
   try {
     await runServe({
@@ -77,9 +77,9 @@ async function run(ctx: Context, opts: ServeOptions): Promise<void> {
       decisionLog: opts.decisionLog,
       usageFlushMs: flush > 0 ? flush : undefined,
       // For `npm run bench:serve` only (the cost of the usage recorder): not documented for users.
-      recordUsage: process.env.APICRED_SERVE_NO_USAGE !== "1",
-      warn: (m) => process.stderr.write(`apicred serve: ${m}\n`),
-      announce: (line) => process.stdout.write(`${line}\n`),
+      recordUsage: ctx.env.APICRED_SERVE_NO_USAGE !== "1",
+      warn: (m) => ctx.io.stderr.write(`apicred serve: ${m}\n`),
+      announce: (line) => ctx.io.stdout.write(`${line}\n`),
     });
   } catch (err) {
     throw asAppError(err);

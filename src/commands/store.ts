@@ -28,10 +28,10 @@ export function register(program: Command): void {
     .requiredOption("--to <store>", "the store to write: a path or a postgresql:// URL (replaced, after confirmation)")
     .action(
       act(async (ctx, opts: { from: string; to: string }) => {
-        const from = resolveStoreLocation(opts.from);
-        const to = resolveStoreLocation(opts.to);
+        const from = resolveStoreLocation(opts.from, ctx.io.cwd);
+        const to = resolveStoreLocation(opts.to, ctx.io.cwd);
         if (from === to) throw new UsageError("store copy: --from and --to name the same store");
-        const lockTimeout = Number(process.env.APICRED_LOCK_TIMEOUT_MS);
+        const lockTimeout = Number(ctx.env.APICRED_LOCK_TIMEOUT_MS);
         const source = await openBackend(from);
         const target = await openBackend(to, { lockTimeoutMs: lockTimeout > 0 ? lockTimeout : undefined });
         try {

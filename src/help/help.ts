@@ -65,9 +65,11 @@ export function register(program: Command, build: () => Command): void {
     .command("help")
     .description("show the help of a command (apicred help role create) or a topic (environment, exit-codes)")
     .argument("[command...]", "a command, at any depth, or a topic")
-    .action((words: string[]) => {
+    .action((words: string[], _opts: unknown, cmd: Command) => {
       const topic = words.length === 1 ? TOPICS[words[0]!] : undefined;
-      if (topic) return void process.stdout.write(topic.text());
-      findCommand(build(), words).outputHelp();
+      // The run's stdout (main.ts gives commander its IO), like the help commander prints itself.
+      if (topic) return void cmd.configureOutput().writeOut!(topic.text());
+      // The whole tree is built afresh: it prints where this run prints.
+      findCommand(build(), words).configureOutput(cmd.configureOutput()).outputHelp();
     });
 }

@@ -10,28 +10,28 @@ export function isPostgresUrl(location: string): boolean {
 }
 
 /** A path resolved against the cwd; a PostgreSQL URL as it is. */
-export function resolveStoreLocation(location: string): string {
-  return isPostgresUrl(location) ? location : resolve(location);
+export function resolveStoreLocation(location: string, cwd: string = process.cwd()): string {
+  return isPostgresUrl(location) ? location : resolve(cwd, location);
 }
 
 /**
  * A blank `--store ""` (or a set but blank $APICRED_STORE, as an unset variable in a script gives) is
  * exit 2, never a fall back to another store: the command would silently act on a store nobody named.
  */
-export function resolveStorePath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveStorePath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
   if (flag !== undefined) {
     if (flag.trim() === "") throw new UsageError("--store: the path is empty; name the store file", "invalid_input");
-    return resolveStoreLocation(flag);
+    return resolveStoreLocation(flag, cwd);
   }
   const fromEnv = env.APICRED_STORE;
   if (fromEnv !== undefined) {
     if (fromEnv.trim() === "") {
       throw new UsageError("APICRED_STORE is set but empty; unset it or name the store file", "invalid_input");
     }
-    return resolveStoreLocation(fromEnv);
+    return resolveStoreLocation(fromEnv, cwd);
   }
   const config = env.XDG_CONFIG_HOME ? env.XDG_CONFIG_HOME : join(homedir(), ".config");
-  return resolve(config, "apicred", "store.json");
+  return resolve(cwd, config, "apicred", "store.json");
 }
 
 /** The append-only audit log beside the store: store.json -> store.audit.jsonl */

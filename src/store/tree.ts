@@ -2,7 +2,7 @@
 // touches the filesystem. Synchronous on purpose: one read at a time is what a scan of a source tree
 // is bound by, and it keeps the order of the report the order of the tree.
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 export type SkipReason = "git" | "binary" | "too_large" | "symlink" | "special";
 
@@ -20,6 +20,13 @@ export interface WalkOptions {
   maxBytes: number;
   /** Decides from the first bytes (up to 8 KiB) whether a file is binary (then it is not read on). */
   isBinary: (head: Buffer) => boolean;
+  /** What relative paths are read against (the run's cwd); visitors see paths as named. */
+  cwd?: string;
+}
+
+/** Where `path` is on disk: against options.cwd when one is given. */
+function onDisk(path: string, options: WalkOptions): string {
+  return options.cwd === undefined ? path : resolve(options.cwd, path);
 }
 
 const HEAD = 8192;
@@ -33,7 +40,7 @@ function why(err: unknown): string {
 function visitFile(path: string, options: WalkOptions, v: TreeVisitor): void {
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    fd = openSync(onDisk(path, options), "r");
   } catch (err) {
     return v.error(path, why(err));
   }
@@ -65,7 +72,7 @@ function visitFile(path: string, options: WalkOptions, v: TreeVisitor): void {
 function visitFolder(dir: string, options: WalkOptions, v: TreeVisitor): void {
   let entries;
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    entries = readdirSync(onDisk(dir, options), { withFileTypes: true });
   } catch (err) {
     return v.error(dir, why(err));
   }
@@ -87,7 +94,7 @@ export function walkFiles(roots: readonly string[], options: WalkOptions, v: Tre
   for (const root of roots) {
     let st;
     try {
-      st = statSync(root);
+      st = statSync(onDisk(root, options));
     } catch (err) {
       v.error(root, why(err));
       continue;

@@ -9,7 +9,12 @@
 //   the main thread or in the thread pool, so the process exits as soon as it is done.
 // This is the one place outside src/store that opens files by name (test/unit/layering.test.ts).
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { resolve } from "node:path";
 import { UsageError } from "../core/errors.js";
+import type { IO } from "../io.js";
+
+/** What a bounded read needs of the run: stdin, the environment (the time limit), the cwd. */
+export type ReadIO = Pick<IO, "stdin" | "env" | "cwd">;
 
 export const DEFAULT_READ_TIMEOUT_MS = 5000;
 
@@ -26,14 +31,22 @@ function size(n: number): string {
  * The bytes of `file` (`-` = stdin), at most `maxBytes` of them. `flag` names the option in
  * messages. Every failure is a UsageError (exit 2) that says what is wrong.
  */
-export async function readBounded(flag: string, file: string, maxBytes: number, env: NodeJS.ProcessEnv = process.env): Promise<Buffer> {
+export async function readBounded(flag: string, file: string, maxBytes: number, io: ReadIO): Promise<Buffer> {
   const name = file === "-" ? `${flag} - (stdin)` : `${flag} ${file}`;
   const tooBig = () => new UsageError(`${name}: more than ${size(maxBytes)}; refusing to read it`, "input_too_large");
+  const env = io.env;
   let fd: number;
-  if (file === "-") fd = 0;
-  else {
+  if (file === "-") {
+    // stdin given in full (a run in-process): the same size limit, nothing to wait for.
+    const given = io.stdin.bytes;
+    if (given !== undefined) {
+      if (given.length > maxBytes) throw tooBig();
+      return given;
+    }
+    fd = 0;
+  } else {
     try {
-      fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+      fd = openSync(resolve(io.cwd, file), constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (code ?? (err as Error).message);
@@ -133,7 +146,8 @@ async function readStream(fd: number, name: string, maxBytes: number, idleMs: nu
  * Refuses a stdin that is neither a file, a pipe/FIFO/socket nor a terminal (`check --batch <
  * /dev/zero`): a stream of input must come from something that can end.
  */
-export function assertReadableStdin(flag: string): void {
+export function assertReadableStdin(flag: string, stdin: IO["stdin"]): void {
+  if (stdin.bytes !== undefined) return; // given in full: it ends
   let st;
   try {
     st = fstatSync(0);
@@ -142,7 +156,7 @@ export function assertReadableStdin(flag: string): void {
   }
   if (st.isFile() || st.isFIFO() || st.isSocket()) return;
   if (st.isCharacterDevice()) {
-    if (process.stdin.isTTY) return;
+    if (stdin.isTTY) return;
     throw new UsageError(`${flag}: stdin is a device, not a file or a pipe; refusing to read it`, "invalid_input");
   }
   if (st.isDirectory()) throw new UsageError(`${flag}: stdin is a folder, not a file`, "invalid_input");

@@ -2,12 +2,12 @@
 // (ui/bounded-read.ts: size, time, kind of file) and decoded as strict UTF-8. Secrets and keys come
 // in through files, stdin or the environment — never argv, where they would land in shell history
 // and `ps` output.
-import { isatty } from "node:tty";
 import { UsageError } from "../core/errors.js";
 import { fromLine } from "../core/secrets.js";
 import { parseStrictJson, StrictJsonError } from "../core/strict-json.js";
 import { decodeUtf8, InvalidUtf8Error } from "../core/utf8.js";
-import { readBounded } from "./bounded-read.js";
+import type { IO } from "../io.js";
+import { readBounded, type ReadIO } from "./bounded-read.js";
 
 /** Secret and key files (`--secret-file`, `--access-key-file`, `access-key set --stdin`): a secret is 43 bytes. */
 export const MAX_SECRET_FILE_BYTES = 4096;
@@ -29,7 +29,7 @@ let lineDecoder: InstanceType<typeof TextDecoder> | undefined;
  * maxLine bytes is answered with one error item and the rest of it is skipped as it streams by,
  * never buffered; a line that is not valid UTF-8 is an error item naming the byte offset.
  */
-export async function* stdinBlocks(maxLine = MAX_BATCH_LINE_BYTES): AsyncGenerator<BatchItem> {
+export async function* stdinBlocks(stdin: IO["stdin"], maxLine = MAX_BATCH_LINE_BYTES): AsyncGenerator<BatchItem> {
   lineDecoder ??= new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   let lineNo = 1;
   /** The start of the current line, when it began in an earlier chunk. */
@@ -66,7 +66,9 @@ export async function* stdinBlocks(maxLine = MAX_BATCH_LINE_BYTES): AsyncGenerat
   const tooLong = (n: number) =>
     items.push({ error: { lineNo: n, code: "line_too_long", message: `line ${n}: longer than ${maxLine} bytes; skipped` } });
 
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+  // The real fd 0 as a stream, or the bytes a test gave (one chunk).
+  const source = stdin.bytes !== undefined ? [stdin.bytes] : (process.stdin as AsyncIterable<Buffer>);
+  for await (const chunk of source) {
     let pos = 0;
     while (pos < chunk.length) {
       if (pendingLength === 0 && !skipping) {
@@ -116,8 +118,8 @@ export async function* stdinBlocks(maxLine = MAX_BATCH_LINE_BYTES): AsyncGenerat
 }
 
 /** Whether stdin is a terminal (a person typing, who needs to be told how to end the input). */
-export function stdinIsTerminal(): boolean {
-  return isatty(0);
+export function stdinIsTerminal(io: Pick<IO, "stdin">): boolean {
+  return io.stdin.isTTY;
 }
 
 /** Bytes as strict UTF-8, or a UsageError naming the byte offset. */
@@ -136,8 +138,8 @@ function decodeOrRefuse(what: string, bytes: Buffer): string {
  * A secret or key from a file (`-` = stdin), for `access-key set --stdin` and the check flags:
  * bounded, strict UTF-8, less one trailing line end (core/secrets.ts fromLine: the one rule).
  */
-export async function readSecretText(flag: string, file: string): Promise<string> {
-  const bytes = await readBounded(flag, file, MAX_SECRET_FILE_BYTES);
+export async function readSecretText(flag: string, file: string, io: ReadIO): Promise<string> {
+  const bytes = await readBounded(flag, file, MAX_SECRET_FILE_BYTES, io);
   return fromLine(decodeOrRefuse(file === "-" ? `${flag} - (stdin)` : `${flag} ${file}`, bytes));
 }
 
@@ -150,10 +152,10 @@ export async function readSecretInput(
   flag: string,
   file: string | undefined,
   envName: string,
-  env: NodeJS.ProcessEnv,
+  io: ReadIO,
 ): Promise<string | undefined> {
-  if (file !== undefined) return readSecretText(flag, file);
-  return env[envName];
+  if (file !== undefined) return readSecretText(flag, file, io);
+  return io.env[envName];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -163,8 +165,8 @@ export async function readSecretInput(
  * Reads and parses a JSON file (`-` = stdin): bounded, strict UTF-8, strict JSON (a duplicate key
  * is an error). A missing file or bad JSON is a usage error (exit 2) that says where.
  */
-export async function readJsonFile(flag: string, file: string): Promise<unknown> {
-  const bytes = await readBounded(flag, file, MAX_JSON_FILE_BYTES);
+export async function readJsonFile(flag: string, file: string, io: ReadIO): Promise<unknown> {
+  const bytes = await readBounded(flag, file, MAX_JSON_FILE_BYTES, io);
   const shownName = file === "-" ? "stdin" : file;
   let text = decodeOrRefuse(`${flag}: ${shownName}`, bytes);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

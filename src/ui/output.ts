@@ -1,37 +1,10 @@
 // All printing goes through here: results on stdout (JSON, a table on a terminal, tab-separated rows
 // when piped), warnings and notices on stderr. Everything printed passes `safe` (core/echo.ts) on its
 // way out: data never brings a raw control, C1 or bidi character to the terminal, nor a secret.
-import { writeSync } from "node:fs";
 import type { ChalkInstance } from "chalk";
 import { clip, safe, safeJson } from "../core/echo.js";
 import { AppError } from "../core/errors.js";
-
-let stdoutGuarded = false;
-let diverted: NodeJS.WriteStream | undefined;
-
-/** Sends what would go to stdout to `to` instead (the pager collects output), until undefined. */
-export function divertStdout(to: NodeJS.WriteStream | undefined): void {
-  diverted = to;
-}
-const pause = new Int32Array(new SharedArrayBuffer(4));
-
-/**
- * stdout, set up on first use: merely asking whether it is a terminal creates the stream (a pipe costs
- * a few ms of start-up), which `check -q` never needs.
- */
-function stdout(): NodeJS.WriteStream {
-  if (diverted) return diverted;
-  if (!stdoutGuarded) {
-    stdoutGuarded = true;
-    // `apicred … | head` closes the pipe early: the reader's choice, not an error. The one exit
-    // outside main.ts, because nothing can be written any more.
-    process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
-      throw err;
-    });
-  }
-  return process.stdout;
-}
+import { type IO, type Sink, processIO } from "../io.js";
 
 /** The styles commands colour with. */
 export type Style = "red" | "green" | "yellow" | "cyan" | "bold" | "dim";
@@ -56,7 +29,21 @@ export class Output {
     readonly json: boolean,
     /** Makes the colours on first use (deciding needs to know whether stdout is a terminal). */
     private readonly makeColours: () => ChalkInstance,
+    /** Where stdout and stderr go, and whether stdout is a terminal. */
+    private readonly io: IO = processIO(),
   ) {}
+
+  /** Where stdout output goes instead while set (the pager collects it). */
+  private diverted?: Sink;
+
+  /** Sends what would go to stdout to `to` instead, until undefined. */
+  divert(to: Sink | undefined): void {
+    this.diverted = to;
+  }
+
+  private get stdout(): Sink {
+    return this.diverted ?? this.io.stdout;
+  }
 
   /** Colours: each wraps its text in the style's codes (nothing when colour is off). */
   get c(): Colours {
@@ -90,12 +77,12 @@ export class Output {
   }
 
   get tty(): boolean {
-    return Boolean(stdout().isTTY);
+    return this.stdout.isTTY;
   }
 
   /** One JSON document on stdout. */
   printJson(value: unknown): void {
-    stdout().write(`${safeJson(JSON.stringify(value, null, 2), this.revealed)}\n`);
+    this.stdout.write(`${safeJson(JSON.stringify(value, null, 2), this.revealed)}\n`);
   }
 
   /**
@@ -125,23 +112,12 @@ export class Output {
   }
 
   private writeRaw(text: string): void {
-    const bytes = Buffer.from(text, "utf8");
-    let offset = 0;
-    while (offset < bytes.length) {
-      try {
-        offset += writeSync(1, bytes, offset);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === "EAGAIN") Atomics.wait(pause, 0, 0, 1); // a non-blocking pipe that is full
-        else if (code === "EPIPE") process.exit(process.exitCode ?? 0); // the reader is gone
-        else throw err;
-      }
-    }
+    this.stdout.writeSync(text);
   }
 
   /** A line of human output on stdout. */
   line(text = ""): void {
-    stdout().write(`${this.render(text)}\n`);
+    this.stdout.write(`${this.render(text)}\n`);
   }
 
   /** Human output, or `data` as JSON under --json. */
@@ -154,21 +130,22 @@ export class Output {
   async table(head: string[], rows: string[][]): Promise<void> {
     // Every cell is rendered on its own: a tab or line break in data is escaped, never a new column.
     if (!this.tty) {
-      for (const row of rows) stdout().write(`${this.row(row)}\n`);
+      for (const row of rows) this.stdout.write(`${this.row(row)}\n`);
       return;
     }
     const { renderTable } = await import("./table-impl.js");
     const cells = rows.map((row) => row.map((cell) => this.render(cell)));
-    stdout().write(`${renderTable(head.map((h) => this.render(this.c.bold(h.toUpperCase()))), cells, stdout().columns || 80)}\n`);
+    this.stdout.write(`${renderTable(head.map((h) => this.render(this.c.bold(h.toUpperCase()))), cells, this.stdout.columns || 80)}
+`);
   }
 
   /** Progress, notices and confirmations of what was done, in human mode only (stderr). */
   info(text: string): void {
-    if (!this.json) process.stderr.write(`${this.render(text)}\n`);
+    if (!this.json) this.io.stderr.write(`${this.render(text)}\n`);
   }
 
   warn(text: string): void {
-    process.stderr.write(`${this.render(this.c.yellow("warning:"))} ${this.message(text)}\n`);
+    this.io.stderr.write(`${this.render(this.c.yellow("warning:"))} ${this.message(text)}\n`);
   }
 
   /** The one-time warning printed beside a freshly generated secret or key. */
@@ -188,10 +165,10 @@ export class Output {
     const details = err instanceof AppError ? err.details : [];
     if (this.json) {
       const message = [this.message(headline), ...details.map((d) => this.message(d))].join("\n  ");
-      process.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
+      this.io.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
     } else {
       const lines = [`${this.render(this.c.red("error:"))} ${this.message(headline)}`, ...details.map((d) => `  ${this.message(d)}`)];
-      process.stderr.write(`${lines.join("\n")}\n`);
+      this.io.stderr.write(`${lines.join("\n")}\n`);
     }
   }
 }

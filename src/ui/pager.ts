@@ -4,7 +4,6 @@
 // collected first, so what fits the screen is printed directly and a pager that cannot start costs
 // nothing but itself: the text is printed directly then.
 import type { Context } from "../context.js";
-import { divertStdout } from "./output.js";
 
 const DEFAULT_PAGER = "less -FRX";
 
@@ -17,27 +16,21 @@ export function pagerCommand(env: NodeJS.ProcessEnv): string[] | undefined {
 
 /** Runs `body`, whose stdout output goes through the pager when it is longer than the screen. */
 export async function withPager(ctx: Context, body: () => Promise<void>): Promise<void> {
-  const command = ctx.options.pager === false || ctx.json || !ctx.out.tty ? undefined : pagerCommand(process.env);
+  const command = ctx.options.pager === false || ctx.json || !ctx.out.tty ? undefined : pagerCommand(ctx.io.env);
   if (!command) return body();
   const chunks: string[] = [];
   // Looks like the terminal to the output (tables still fit its width), but collects.
-  const sink = {
-    isTTY: true,
-    columns: process.stdout.columns,
-    write(text: string) {
-      chunks.push(text);
-      return true;
-    },
-  };
-  divertStdout(sink as unknown as NodeJS.WriteStream);
+  const stdout = ctx.io.stdout;
+  const collect = (text: string): void => void chunks.push(text);
+  ctx.out.divert({ isTTY: true, columns: stdout.columns, rows: stdout.rows, write: collect, writeSync: collect });
   try {
     await body();
   } finally {
-    divertStdout(undefined);
+    ctx.out.divert(undefined);
   }
   const text = chunks.join("");
   const lines = text.split("\n").length - 1;
-  if (lines < (process.stdout.rows || 24) || !(await page(command, text))) process.stdout.write(text);
+  if (lines < (stdout.rows || 24) || !(await page(command, text))) stdout.write(text);
 }
 
 /** Shows `text` in the pager; false when it could not start (then nothing was shown). */

@@ -5,7 +5,7 @@ import { listActions } from "../core/catalog.js";
 import { safe } from "../core/echo.js";
 import { EVERYTHING, compareGrants, grantInCatalog, isPattern } from "../core/grants.js";
 import type { StoreDoc } from "../core/types.js";
-import { asked, promptContext, prompts } from "./prompts.js";
+import { type Prompter, PromptSeparator } from "./prompts.js";
 import { asciiLower } from "../core/ascii.js";
 
 export interface PickerChoice<V = string> {
@@ -132,23 +132,20 @@ export function grantPickerConfig(catalog: Catalog, current: readonly string[], 
 }
 
 /** Shows the grant picker on stderr; returns the ticked grants (canonical, as listed). */
-export async function pickGrants(catalog: Catalog, current: readonly string[], message: string): Promise<string[]> {
-  const p = await prompts();
-  const picked = await asked(p.checkbox<string>(grantPickerConfig(catalog, current, message, p.Separator), promptContext));
+export async function pickGrants(prompter: Prompter, catalog: Catalog, current: readonly string[], message: string): Promise<string[]> {
+  const picked = await prompter.checkbox<string>(grantPickerConfig(catalog, current, message, PromptSeparator));
   return [...picked].sort(compareGrants);
 }
 
-export async function pickAdmin(doc: StoreDoc): Promise<string> {
-  const p = await prompts();
-  return asked(p.select<string>({ message: "Admin the credential authenticates as", choices: adminPickerItems(doc).map(shownChoice) }, promptContext));
+export async function pickAdmin(prompter: Prompter, doc: StoreDoc): Promise<string> {
+  return prompter.select<string>({ message: "Admin the credential authenticates as", choices: adminPickerItems(doc).map(shownChoice) as never });
 }
 
-export async function pickRoles(doc: StoreDoc, current: readonly string[] = []): Promise<string[]> {
-  const p = await prompts();
-  return asked(
-    p.checkbox<string>(
-      { message: "Roles (space to toggle, enter to confirm)", choices: rolePickerItems(doc, current).map(shownChoice), pageSize: 15, loop: false },
-      promptContext,
-    ),
-  );
+export async function pickRoles(prompter: Prompter, doc: StoreDoc, current: readonly string[] = []): Promise<string[]> {
+  return prompter.checkbox<string>({
+    message: "Roles (space to toggle, enter to confirm)",
+    choices: rolePickerItems(doc, current).map(shownChoice) as never,
+    pageSize: 15,
+    loop: false,
+  });
 }

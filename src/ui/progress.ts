@@ -10,7 +10,8 @@ export interface ProgressLine {
 
 export function progressLine(
   label: string,
-  stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+  /** stderr: the run's (ctx.io.stderr), or the process's. */
+  stream: { write(text: string): unknown; readonly isTTY?: boolean } = process.stderr,
   delayMs = 300,
   clock: () => number = Date.now,
 ): ProgressLine {

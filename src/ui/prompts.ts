@@ -38,3 +38,45 @@ export async function confirm(message: string, defaultValue = false): Promise<bo
   // The question may name stored data: shown escaped, like all output.
   return asked(p.confirm({ message: safe(message), default: defaultValue }, promptContext));
 }
+
+/** A choice of a select or checkbox prompt (a separator line has no value). */
+export interface PromptChoice<T> {
+  name: string;
+  value: T;
+  checked?: boolean;
+  disabled?: boolean | string;
+}
+/** A separator line between choices: inquirer tells one by its `type`, so no need to load it to make one. */
+export class PromptSeparator {
+  readonly type = "separator";
+  constructor(readonly separator = "") {}
+}
+export interface ChoiceConfig<T> {
+  message: string;
+  choices: readonly (PromptChoice<T> | PromptSeparator)[];
+  pageSize?: number;
+  loop?: boolean;
+}
+
+/**
+ * How commands ask a person (GitHub CLI's Prompter): the inquirer one on a terminal, a scripted one
+ * in tests (test/helpers/inproc-worker.cjs). Callers check ctx.interactive first.
+ */
+export interface Prompter {
+  confirm(message: string, defaultValue?: boolean): Promise<boolean>;
+  select<T>(config: ChoiceConfig<T>): Promise<T>;
+  checkbox<T>(config: ChoiceConfig<T>): Promise<T[]>;
+}
+
+/** The inquirer prompts on stderr, the library loaded on first use. */
+export const inquirerPrompter: Prompter = {
+  confirm,
+  async select<T>(config: ChoiceConfig<T>): Promise<T> {
+    const p = await prompts();
+    return asked(p.select<T>(config as never, promptContext));
+  },
+  async checkbox<T>(config: ChoiceConfig<T>): Promise<T[]> {
+    const p = await prompts();
+    return asked(p.checkbox<T>(config as never, promptContext));
+  },
+};

@@ -20,8 +20,8 @@ describe("the V8 code cache", () => {
     const xdg = join(sb.dir, "xdg-cache");
     const home = join(sb.dir, "home");
     const env = { XDG_CACHE_HOME: xdg, HOME: home };
-    expect(sb.run(["help", "environment"], { env }).code).toBe(0);
-    expect(sb.run(["check", "x", "GetClients"], { env }).code).toBe(5); // no store: still a run of check
+    expect(sb.runSpawned(["help", "environment"], { env }).code).toBe(0);
+    expect(sb.runSpawned(["check", "x", "GetClients"], { env }).code).toBe(5); // no store: still a run of check
     const caches = cachesIn(join(xdg, "apicred"));
     expect(caches).toEqual(expect.arrayContaining([expect.stringMatching(/^apicred\.cjs\.[0-9a-f]{16}\.v8cache$/), expect.stringMatching(/^apicred\.cjs\.[0-9a-f]{16}\.check\.v8cache$/)]));
     expect(statSync(join(xdg, "apicred")).mode & 0o777).toBe(0o700);
@@ -30,7 +30,7 @@ describe("the V8 code cache", () => {
     // The next run reads the cache and accepts it: it is not written again.
     const file = join(xdg, "apicred", caches.find((c) => !c.includes(".check."))!);
     const before = statSync(file).mtimeMs;
-    expect(sb.run(["help", "exit-codes"], { env }).code).toBe(0);
+    expect(sb.runSpawned(["help", "exit-codes"], { env }).code).toBe(0);
     expect(statSync(file).mtimeMs).toBe(before);
   });
 
@@ -39,7 +39,7 @@ describe("the V8 code cache", () => {
     mkdirSync(home);
     for (const xdg of [undefined, "relative/cache"]) {
       rmSync(join(home, ".cache"), { recursive: true, force: true });
-      expect(sb.run(["help"], { env: { HOME: home, XDG_CACHE_HOME: xdg } }).code).toBe(0);
+      expect(sb.runSpawned(["help"], { env: { HOME: home, XDG_CACHE_HOME: xdg } }).code).toBe(0);
       expect(cachesIn(join(home, ".cache", "apicred")), String(xdg)).toHaveLength(1);
     }
     expect(existsSync(join(sb.dir, "relative"))).toBe(false);
@@ -50,12 +50,12 @@ describe("the V8 code cache", () => {
     writeFileSync(blocker, "");
     // A folder under a regular file cannot be created, not even by root.
     const env = { XDG_CACHE_HOME: join(blocker, "cache"), HOME: join(blocker, "home") };
-    sb.run(["admin", "add", "alice"]);
-    const r = sb.run(["admin", "list", "--json"], { env });
+    sb.runSpawned(["admin", "add", "alice"]);
+    const r = sb.runSpawned(["admin", "list", "--json"], { env });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     expect(r.json()).toEqual([expect.objectContaining({ username: "alice" })]);
-    expect(sb.run(["check", "alice-cred", "GetClients"], { env })).toMatchObject({ code: 1, stderr: "" }); // unknown_credential
+    expect(sb.runSpawned(["check", "alice-cred", "GetClients"], { env })).toMatchObject({ code: 1, stderr: "" }); // unknown_credential
     expect(cachesIn(DIST)).toEqual([]);
   });
 
@@ -65,7 +65,7 @@ describe("the V8 code cache", () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "apicred.cjs.0000000000000000.v8cache"), "stale");
     writeFileSync(join(dir, "apicred.cjs.0000000000000000.check.v8cache"), "stale");
-    sb.run(["help"], { env: { XDG_CACHE_HOME: xdg } });
+    sb.runSpawned(["help"], { env: { XDG_CACHE_HOME: xdg } });
     const left = cachesIn(dir);
     expect(left).not.toContain("apicred.cjs.0000000000000000.v8cache");
     expect(left).toContain("apicred.cjs.0000000000000000.check.v8cache"); // check's own is replaced by check

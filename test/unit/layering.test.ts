@@ -35,11 +35,11 @@ function fsImports(): Map<string, string[]> {
 }
 
 describe("file access lives in src/store", () => {
-  it("outside src/store, node:fs is used only for bounded reads of user input (ui/bounded-read.ts) and stdout/stderr (ui/output.ts)", () => {
+  it("outside src/store, node:fs is used only for bounded reads of user input (ui/bounded-read.ts) and the real stdout (io.ts)", () => {
     const outside = [...fsImports()].filter(([file]) => !file.startsWith("store/"));
     expect(Object.fromEntries(outside)).toEqual({
       "ui/bounded-read.ts": ["closeSync", "constants", "fstatSync", "openSync", "readSync"],
-      "ui/output.ts": ["writeSync"],
+      "io.ts": ["writeSync"],
       // `serve` appends its decision log (a stream, reopened on SIGHUP), and replaces a stale Unix
       // socket file left by a server that died (only after nobody answered on it).
       "serve/decision-log.ts": ["WriteStream", "createWriteStream"],
@@ -50,7 +50,7 @@ describe("file access lives in src/store", () => {
   it("ui/bounded-read.ts only reads: it opens read-only and never writes", () => {
     const text = readFileSync(join(SRC, "ui", "bounded-read.ts"), "utf8");
     expect([...text.matchAll(/openSync\(([^;]*?)\);/g)].map((m) => m[1])).toEqual([
-      "file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY",
+      "resolve(io.cwd, file), constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY",
     ]);
     expect(text).not.toMatch(/writeSync|writeFile|appendFile|O_WRONLY|O_RDWR|O_CREAT/);
   });
