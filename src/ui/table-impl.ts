@@ -1,8 +1,10 @@
 // Tables on a terminal, kubectl-style: an upper-case header, then one line per row, columns two spaces
 // apart and no box (a box costs 3 columns per column, which at 80 columns cut identifiers), sized to
-// the terminal's width; a cell too long for its column is cut with an ellipsis. Piped output never comes here (tab-separated rows,
-// whole), so nothing a script reads is ever cut.
-import { displayWidth, padEnd, truncate } from "./width.js";
+// the terminal's width; a cell too long for its column is cut with an ellipsis. Piped output never
+// comes here (tab-separated rows, whole), so nothing a script reads is ever cut. This file decides the
+// widths; cli-table3 lays the cells out (padding and cutting by display width, colour codes kept).
+import Table from "cli-table3";
+import displayWidth from "string-width";
 
 /** Narrowest a column is squeezed to. */
 const MIN_COLUMN = 6;
@@ -41,6 +43,14 @@ function floors(head: readonly string[], natural: readonly number[], room: numbe
   return floor.reduce((a, b) => a + b, 0) <= room ? floor : natural.map((w) => Math.min(w, MIN_COLUMN));
 }
 
+/** No box: every border blank, two spaces between columns. */
+const CHARS = {
+  top: "", "top-mid": "", "top-left": "", "top-right": "",
+  bottom: "", "bottom-mid": "", "bottom-left": "", "bottom-right": "",
+  left: "", "left-mid": "", mid: "", "mid-mid": "", right: "", "right-mid": "",
+  middle: GAP,
+};
+
 export function renderTable(head: string[], rows: string[][], columns: number): string {
   const n = head.length;
   const natural = head.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ""))));
@@ -51,8 +61,16 @@ export function renderTable(head: string[], rows: string[][], columns: number): 
   const left = room - (keepFirst ? natural[0]! : 0);
   const others = natural.slice(kept.length);
   const widths = [...kept, ...fitWidths(others, left, floors(head.slice(kept.length), others, left))];
-  // The last column is not padded: no trailing blanks for a terminal to wrap.
-  const line = (cells: readonly string[]) =>
-    widths.map((w, i) => (i === n - 1 ? truncate(cells[i] ?? "", w) : padEnd(truncate(cells[i] ?? "", w), w))).join(GAP).trimEnd();
-  return [line(head), ...rows.map(line)].join("\n");
+  const table = new Table({
+    head,
+    chars: CHARS,
+    // Colours are ours (Output renders them); cli-table3 adds none.
+    style: { head: [], border: [], "padding-left": 0, "padding-right": 0, compact: true },
+    colWidths: widths.map((w) => Math.max(1, w)),
+    wordWrap: false,
+    truncate: "…",
+  });
+  table.push(...rows.map((r) => head.map((_, i) => r[i] ?? "")));
+  // The last column is padded by cli-table3: no trailing blanks for a terminal to wrap.
+  return table.toString().split("\n").map((line) => line.trimEnd()).join("\n");
 }

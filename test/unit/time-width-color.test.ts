@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { colorLevel } from "../../src/ui/color.js";
-import { fitWidths } from "../../src/ui/table-impl.js";
+import { fitWidths, renderTable } from "../../src/ui/table-impl.js";
 import { ago, relative, shownTime } from "../../src/ui/time.js";
-import { displayWidth, truncate } from "../../src/ui/width.js";
 
 const now = Date.parse("2026-01-10T12:00:00Z");
 
@@ -20,17 +19,14 @@ describe("relative times", () => {
   });
 });
 
-describe("display width", () => {
-  it("wide characters count two, colour codes none", () => {
-    expect(displayWidth("請求")).toBe(4);
-    expect(displayWidth("\u001b[1mab\u001b[22m")).toBe(2);
-    expect(displayWidth("e\u0301")).toBe(1);
-    expect(displayWidth("😀")).toBe(2);
+describe("tables", () => {
+  it("sizes columns by display width: wide characters count two, colour codes none", () => {
+    const out = renderTable(["\u001b[1mNAME\u001b[22m", "NOTE"], [["請求", "e\u0301"], ["😀", "x"]], 80);
+    expect(out.split("\n")).toEqual(["\u001b[1mNAME\u001b[22m  NOTE", "請求  e\u0301", "😀    x"]);
   });
-  it("truncates to the width with an ellipsis", () => {
-    expect(truncate("abcdef", 4)).toBe("abc…");
-    expect(truncate("請求書です", 5)).toBe("請求…");
-    expect(truncate("abc", 3)).toBe("abc");
+  it("cuts what does not fit with an ellipsis, by display width, and leaves no trailing blanks", () => {
+    const out = renderTable(["ID", "DESCRIPTION"], [["a", "請求書です請求書です"], ["b", "abcdefghijklmnop"]], 14);
+    expect(out.split("\n")).toEqual(["ID  DESCRIPTI…", "a   請求書で…", "b   abcdefghi…"]);
   });
   it("fitWidths keeps narrow columns and shares the rest", () => {
     expect(fitWidths([5, 50, 50], 45)).toEqual([5, 20, 20]);
