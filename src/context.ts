@@ -7,7 +7,7 @@ import { resolveStorePath } from "./store/paths.js";
 import { colorLevel, makeChalk } from "./ui/color.js";
 import { FieldOutput } from "./ui/field.js";
 import { Output } from "./ui/output.js";
-import { confirm } from "./ui/prompts.js";
+import { confirm, promptsWithoutColour } from "./ui/prompts.js";
 
 export interface GlobalOptions {
   store?: string;
@@ -38,6 +38,7 @@ export class Context {
     this.out =
       options.field === undefined ? new Output(Boolean(options.json), colours) : new FieldOutput(options.field, Boolean(options.json), colours);
     this.location = resolveStorePath(options.store, env);
+    if (!options.color) promptsWithoutColour();
   }
 
   /** Opens the store's backend (a file store costs nothing; PostgreSQL loads its client). */

@@ -168,6 +168,8 @@ export class Output {
   }
 
   warn(text: string): void {
+    // Under --json a warning is a JSON line too, so stderr stays machine-readable.
+    if (this.json) return void process.stderr.write(`${JSON.stringify({ warning: { message: this.message(text) } })}\n`);
     process.stderr.write(`${this.render(this.c.yellow("warning:"))} ${this.message(text)}\n`);
   }
 

@@ -6,6 +6,14 @@ import { UsageError } from "../core/errors.js";
 type Impl = typeof import("./prompts-impl.js");
 let impl: Promise<Impl> | undefined;
 
+/**
+ * --no-color for the prompts too: inquirer colours through node's styleText, which follows NO_COLOR
+ * (and TERM=dumb) and fixes some colours when it loads, so this is set before it is.
+ */
+export function promptsWithoutColour(): void {
+  process.env.NO_COLOR = "1";
+}
+
 /** The lazily loaded prompt library. */
 export function prompts(): Promise<Impl> {
   impl ??= import("./prompts-impl.js");
