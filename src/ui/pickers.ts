@@ -7,6 +7,7 @@ import { EVERYTHING, compareGrants, grantInCatalog, isPattern } from "../core/gr
 import type { StoreDoc } from "../core/types.js";
 import { asked, promptContext, prompts } from "./prompts.js";
 import { asciiLower } from "../core/ascii.js";
+import { foldGrants } from "../core/grant-fold.js";
 
 export interface PickerChoice<V = string> {
   value: V;
@@ -131,11 +132,11 @@ export function grantPickerConfig(catalog: Catalog, current: readonly string[], 
   };
 }
 
-/** Shows the grant picker on stderr; returns the ticked grants (canonical, as listed). */
+/** Shows the grant picker on stderr; returns the ticked grants folded (a whole category as Category:*). */
 export async function pickGrants(catalog: Catalog, current: readonly string[], message: string): Promise<string[]> {
   const p = await prompts();
   const picked = await asked(p.checkbox<string>(grantPickerConfig(catalog, current, message, p.Separator), promptContext));
-  return [...picked].sort(compareGrants);
+  return foldGrants(catalog, picked);
 }
 
 export async function pickAdmin(doc: StoreDoc): Promise<string> {
