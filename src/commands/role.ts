@@ -12,7 +12,7 @@ import { pickGrants } from "../ui/pickers.js";
 import { plural } from "../ui/text.js";
 import { asciiLower } from "../core/ascii.js";
 
-const PICKER_HINT = "space toggles, a toggles all, enter confirms";
+const PICKER_HINT = "type to filter, space toggles, enter saves";
 
 interface RoleRow {
   name: string;

@@ -135,7 +135,8 @@ export function grantPickerConfig(catalog: Catalog, current: readonly string[], 
 /** Shows the grant picker on stderr; returns the ticked grants folded (a whole category as Category:*). */
 export async function pickGrants(catalog: Catalog, current: readonly string[], message: string): Promise<string[]> {
   const p = await prompts();
-  const picked = await asked(p.checkbox<string>(grantPickerConfig(catalog, current, message, p.Separator), promptContext));
+  // Filterable: typing narrows 162 actions to the few wanted.
+  const picked = await asked(p.filterCheckbox(grantPickerConfig(catalog, current, message, p.Separator), promptContext));
   return foldGrants(catalog, picked);
 }
 
