@@ -50,7 +50,7 @@ export class Context {
 
   /** How to ask a person (only when `interactive`): inquirer, unless the IO brings its own (tests). */
   get prompter(): Prompter {
-    return this.io.prompter ?? inquirerPrompter;
+    return this.io.prompter ?? inquirerPrompter(this.options.color);
   }
 
   /** Opens the store's backend (a file store costs nothing; PostgreSQL loads its client). */

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { buildCatalog, type Catalog } from "../core/catalog.js";
 import { ConflictError } from "../core/errors.js";
 import { allowedActionCount, expandGrant, grantAllows, groupGrants, isPattern, PATTERNS } from "../core/grants.js";
+import { redundantGrants } from "../core/grant-fold.js";
 import { createRole, deleteRole, editRole, findRole, requireRole, roleHolders, validateRoleName } from "../core/roles.js";
 import type { Role, StoreDoc } from "../core/types.js";
 import type { Context } from "../context.js";
@@ -11,7 +12,7 @@ import { pickGrants } from "../ui/pickers.js";
 import { plural } from "../ui/text.js";
 import { asciiLower } from "../core/ascii.js";
 
-const PICKER_HINT = "space toggles, a toggles all, enter confirms";
+const PICKER_HINT = "type to filter, space toggles, enter saves";
 
 interface RoleRow {
   name: string;
@@ -30,6 +31,14 @@ function grantSummary(ctx: Context, grants: readonly string[]): string {
   if (grants.length === 0) return ctx.out.tty ? "(none)" : "";
   if (!ctx.out.tty || grants.length <= 5) return grants.join(", ");
   return `${grants.slice(0, 4).join(", ")}, … (+${grants.length - 4})`;
+}
+
+/** Warns about grants another grant of the role already covers (GetInvoices beside Billing:*). */
+function warnRedundant(ctx: Context, catalog: Catalog, grants: readonly string[], only?: readonly string[]): void {
+  for (const r of redundantGrants(catalog, grants)) {
+    if (only && !only.includes(r.grant) && !only.includes(r.coveredBy)) continue;
+    ctx.out.warn(`${r.grant} is already granted by ${r.coveredBy}`);
+  }
 }
 
 /** Warns when a revoked action is still allowed through another grant of the role (e.g. Billing:*). */
@@ -62,11 +71,12 @@ export function register(program: Command): void {
           if (clash) throw new ConflictError(`role "${clash.name}" already exists`);
           grants = await pickGrants(ctx.prompter, buildCatalog(before.actions), [], `Grants for role ${name} (${PICKER_HINT})`);
         }
-        const { created, data } = await ctx.update((doc, record, now) => {
+        const { created, catalog, data } = await ctx.update((doc, record, now) => {
           const catalog = buildCatalog(doc.actions);
           const r = createRole(doc, catalog, { name, description: opts.description, grants: grants ?? [] }, now, record);
-          return { created: r, data: { ...row(doc, r), actions: allowedActionCount(catalog, r.grants) } };
+          return { created: r, catalog, data: { ...row(doc, r), actions: allowedActionCount(catalog, r.grants) } };
         });
+        if (opts.allow) warnRedundant(ctx, catalog, created.grants);
         await ctx.out.result(data, () =>
           ctx.out.line(
             `created role ${created.name} (${created.grants.length ? `${plural(data.actions, "action")}: ${created.grants.join(", ")}` : "no grants yet"})`,
@@ -162,6 +172,7 @@ export function register(program: Command): void {
         });
         for (const g of result.notHeld) ctx.out.warn(`role ${result.role.name} did not have grant ${g}`);
         warnStillAllowed(ctx, catalog, result.role, result.removed);
+        if (opts.allow || opts.set) warnRedundant(ctx, catalog, result.role.grants, opts.set ? undefined : result.added);
         await ctx.out.result(data, () => {
           if (!result.changed) return ctx.out.line(`role ${result.role.name} unchanged`);
           const parts: string[] = [];

@@ -145,6 +145,8 @@ export class Output {
   }
 
   warn(text: string): void {
+    // Under --json a warning is a JSON line too, so stderr stays machine-readable.
+    if (this.json) return void this.io.stderr.write(`${JSON.stringify({ warning: { message: this.message(text) } })}\n`);
     this.io.stderr.write(`${this.render(this.c.yellow("warning:"))} ${this.message(text)}\n`);
   }
 

@@ -7,6 +7,7 @@ import { EVERYTHING, compareGrants, grantInCatalog, isPattern } from "../core/gr
 import type { StoreDoc } from "../core/types.js";
 import { type Prompter, PromptSeparator } from "./prompts.js";
 import { asciiLower } from "../core/ascii.js";
+import { foldGrants } from "../core/grant-fold.js";
 
 export interface PickerChoice<V = string> {
   value: V;
@@ -131,10 +132,11 @@ export function grantPickerConfig(catalog: Catalog, current: readonly string[], 
   };
 }
 
-/** Shows the grant picker on stderr; returns the ticked grants (canonical, as listed). */
+/** Shows the grant picker on stderr; returns the ticked grants folded (a whole category as Category:*). */
 export async function pickGrants(prompter: Prompter, catalog: Catalog, current: readonly string[], message: string): Promise<string[]> {
-  const picked = await prompter.checkbox<string>(grantPickerConfig(catalog, current, message, PromptSeparator));
-  return [...picked].sort(compareGrants);
+  // Filterable: typing narrows 162 actions to the few wanted.
+  const picked = await prompter.checkbox<string>({ ...grantPickerConfig(catalog, current, message, PromptSeparator), filter: true });
+  return foldGrants(catalog, picked);
 }
 
 export async function pickAdmin(prompter: Prompter, doc: StoreDoc): Promise<string> {

@@ -33,12 +33,6 @@ export async function asked<T>(run: Promise<T>): Promise<T> {
   }
 }
 
-export async function confirm(message: string, defaultValue = false): Promise<boolean> {
-  const p = await prompts();
-  // The question may name stored data: shown escaped, like all output.
-  return asked(p.confirm({ message: safe(message), default: defaultValue }, promptContext));
-}
-
 /** A choice of a select or checkbox prompt (a separator line has no value). */
 export interface PromptChoice<T> {
   name: string;
@@ -56,6 +50,8 @@ export interface ChoiceConfig<T> {
   choices: readonly (PromptChoice<T> | PromptSeparator)[];
   pageSize?: number;
   loop?: boolean;
+  /** Typing narrows the list (the grant picker's 162 actions). */
+  filter?: boolean;
 }
 
 /**
@@ -68,15 +64,30 @@ export interface Prompter {
   checkbox<T>(config: ChoiceConfig<T>): Promise<T[]>;
 }
 
-/** The inquirer prompts on stderr, the library loaded on first use. */
-export const inquirerPrompter: Prompter = {
-  confirm,
-  async select<T>(config: ChoiceConfig<T>): Promise<T> {
-    const p = await prompts();
-    return asked(p.select<T>(config as never, promptContext));
-  },
-  async checkbox<T>(config: ChoiceConfig<T>): Promise<T[]> {
-    const p = await prompts();
-    return asked(p.checkbox<T>(config as never, promptContext));
-  },
-};
+/**
+ * The inquirer prompts on stderr, the library loaded on first use. Without colour (--no-color), NO_COLOR
+ * is set before inquirer loads: it colours through node's styleText, which follows NO_COLOR and fixes
+ * some colours when it loads.
+ */
+export function inquirerPrompter(colour: boolean): Prompter {
+  const load = (): Promise<Impl> => {
+    if (!colour) process.env.NO_COLOR = "1";
+    return prompts();
+  };
+  return {
+    async confirm(message, defaultValue = false) {
+      const p = await load();
+      // The question may name stored data: shown escaped, like all output.
+      return asked(p.confirm({ message: safe(message), default: defaultValue }, promptContext));
+    },
+    async select<T>(config: ChoiceConfig<T>): Promise<T> {
+      const p = await load();
+      return asked(p.select<T>(config as never, promptContext));
+    },
+    async checkbox<T>(config: ChoiceConfig<T>): Promise<T[]> {
+      const p = await load();
+      if (config.filter) return asked(p.filterCheckbox(config as never, promptContext) as Promise<T[]>);
+      return asked(p.checkbox<T>(config as never, promptContext));
+    },
+  };
+}

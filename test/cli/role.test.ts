@@ -207,3 +207,23 @@ describe("role delete", () => {
     expect(sb.run(["role", "rm", "x", "-y"])).toMatchObject({ code: 0, stdout: "deleted role x (unassigned from 0 credentials)\n" });
   });
 });
+
+describe("role --allow redundancy", () => {
+  it("warns about a grant a wildcard of the role already covers, and still saves what was asked", () => {
+    const sbx = new Sandbox();
+    try {
+      const r = sbx.run(["role", "create", "r", "--allow", "GetInvoices,Billing:*"]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain("warning: GetInvoices is already granted by Billing:*");
+      const edit = sbx.run(["role", "edit", "r", "--allow", "Billing:Get*", "--json"]);
+      expect(edit.code).toBe(0);
+      expect(edit.stderr.trim().split("\n").map((l) => JSON.parse(l))).toContainEqual({
+        warning: { message: "Billing:Get* is already granted by Billing:*" },
+      });
+      const clean = sbx.run(["role", "create", "s", "--allow", "GetInvoices,Client:*"]);
+      expect(clean.stderr).toBe("");
+    } finally {
+      sbx.cleanup();
+    }
+  });
+});

@@ -21,7 +21,7 @@ export function onTty(
   timeoutMs = 15_000,
   /** A terminal of this size (stty), extra environment. */
   opts: { cols?: number; rows?: number; env?: Record<string, string | undefined> } = {},
-): Promise<{ code: number; screen: string }> {
+): Promise<{ code: number; screen: string; raw: string }> {
   let cmd = [process.execPath, BIN, ...args].map(quote).join(" ");
   if (opts.cols !== undefined || opts.rows !== undefined) cmd = `stty cols ${opts.cols ?? 80} rows ${opts.rows ?? 24}; exec ${cmd}`;
   const child = spawn("script", ["-qfec", cmd, "/dev/null"], { env: sb.env({ TERM: "xterm", ...opts.env }) });
@@ -50,7 +50,7 @@ export function onTty(
     }, timeoutMs);
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code: code ?? -1, screen: plain(screen) });
+      resolve({ code: code ?? -1, screen: plain(screen), raw: screen });
     });
   });
 }
