@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../helpers/cli.js";
 import { onTty } from "../helpers/tty.js";
+import { lacking } from "../helpers/system-tools.js";
 
 let sb: Sandbox;
 beforeEach(() => {
@@ -10,7 +11,7 @@ beforeEach(() => {
 });
 afterEach(() => sb.cleanup());
 
-describe("audit on a terminal", () => {
+describe.skipIf(lacking("script"))("audit on a terminal", () => {
   it("one line per change, newest first, summarised and cut to 80 columns", async () => {
     sb.ok(["init"]);
     sb.ok(["admin", "add", "alice"]);

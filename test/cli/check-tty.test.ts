@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../helpers/cli.js";
 import { onTty } from "../helpers/tty.js";
+import { lacking } from "../helpers/system-tools.js";
 
 let sb: Sandbox;
 let secret: string;
@@ -14,7 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => sb.cleanup());
 
-describe("check on a terminal", () => {
+describe.skipIf(lacking("script"))("check on a terminal", () => {
   it("without --ip or a secret: allowed, naming what was not checked", async () => {
     const r = await onTty(sb, ["check", "ci", "GetInvoices"], [], 15_000, { cols: 120 });
     expect(r.code).toBe(0);

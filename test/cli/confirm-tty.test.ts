@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../helpers/cli.js";
 import { onTty } from "../helpers/tty.js";
+import { lacking } from "../helpers/system-tools.js";
 
 let sb: Sandbox;
 beforeEach(() => {
@@ -13,7 +14,7 @@ beforeEach(() => {
 afterEach(() => sb.cleanup());
 
 
-describe("apply --prune on a terminal", () => {
+describe.skipIf(lacking("script"))("apply --prune on a terminal", () => {
   function setup(): string {
     sb.ok(["admin", "add", "alice"]);
     sb.ok(["admin", "add", "bob"]);
@@ -51,7 +52,7 @@ describe("apply --prune on a terminal", () => {
   });
 });
 
-describe("access-key set --stdin on a terminal", () => {
+describe.skipIf(lacking("script"))("access-key set --stdin on a terminal", () => {
   const KEY = "Abcdefghijklmnop!@#$%.()*[]-_";
 
   it("over an existing key without --yes: exit 2 at once naming --yes, before reading anything", async () => {

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunResult, Sandbox } from "../helpers/cli.js";
+import { lacking } from "../helpers/system-tools.js";
 import { onTty } from "../helpers/tty.js";
 
 /** A character a terminal would act on (tab and newline are the renderer's own, so allowed here). */
@@ -132,7 +133,7 @@ describe("raw control, C1 and bidi characters never reach the terminal", () => {
       }
     });
 
-    it("a table on a terminal shows them escaped", async () => {
+    it.skipIf(lacking("script"))("a table on a terminal shows them escaped", async () => {
       const { code, screen } = await onTty(old, ["role", "list"], []);
       expect(code).toBe(0);
       expect(screen).not.toContain("\x1b]");

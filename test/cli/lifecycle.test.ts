@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ON_POSTGRES, Sandbox } from "../helpers/cli.js";
 import { bashComplete, fishComplete, shellEnv, zshComplete } from "../helpers/shells.js";
+import { lacking } from "../helpers/system-tools.js";
 
 let sb: Sandbox;
 let secret: string;
@@ -276,7 +277,7 @@ describe("completion of the new verbs (bash, zsh, fish)", () => {
   const values = (lines: string[]) => lines.map((l) => l.split(/\t| -- /)[0]);
 
   // Completion reads values from file stores only (a TAB press never opens a database connection).
-  it.skipIf(ON_POSTGRES)("credential enable offers only disabled credentials, disable only enabled ones", () => {
+  it.skipIf(ON_POSTGRES || lacking("bash-completion", "zsh", "fish"))("credential enable offers only disabled credentials, disable only enabled ones", () => {
     const env = shellEnv(sb);
     const bash = (line: string) => bashComplete(env, line, line.split(" "), sb.dir).lines;
     expect(bash("apicred credential disable ")).toEqual([id, "ci"]);
@@ -286,7 +287,7 @@ describe("completion of the new verbs (bash, zsh, fish)", () => {
     expect(values(zshComplete(env, "apicred credential enable sp", sb.dir).lines)).toEqual(["spare"]);
   });
 
-  it("offers the new nouns, verbs, actions for who-can and --list for check", () => {
+  it.skipIf(lacking("bash-completion", "zsh", "fish"))("offers the new nouns, verbs, actions for who-can and --list for check", () => {
     const env = shellEnv(sb);
     const bash = (line: string) => bashComplete(env, line, line.split(" "), sb.dir).lines;
     expect(bash("apicred ")).toEqual(expect.arrayContaining(["who-can", "scan", "policy"]));

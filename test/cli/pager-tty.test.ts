@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../helpers/cli.js";
 import { onTty } from "../helpers/tty.js";
+import { lacking } from "../helpers/system-tools.js";
 
 let sb: Sandbox;
 let pager: string;
@@ -22,7 +23,7 @@ afterEach(() => sb.cleanup());
 
 const tty = (args: string[], env: Record<string, string | undefined>) => onTty(sb, args, [], 15_000, { cols: 80, rows: 24, env });
 
-describe("the pager", () => {
+describe.skipIf(lacking("script"))("the pager", () => {
   it("action list (longer than the screen) goes through $PAGER, all of it", async () => {
     const r = await tty(["action", "list"], { PAGER: pager });
     expect(r.code).toBe(0);

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../helpers/cli.js";
 import { ENTER, onTty } from "../helpers/tty.js";
+import { lacking } from "../helpers/system-tools.js";
 
 let sb: Sandbox;
 beforeEach(() => {
@@ -14,7 +15,7 @@ afterEach(() => sb.cleanup());
 const ESC = "\x1b";
 const BACKSPACE = "\x7f";
 
-describe("the grant picker, filtered", () => {
+describe.skipIf(lacking("script"))("the grant picker, filtered", () => {
   it("typing narrows the list; ticks made under different filters are all saved", async () => {
     const r = await onTty(
       sb,

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../helpers/cli.js";
 import { DOWN, ENTER, onTty } from "../helpers/tty.js";
+import { lacking } from "../helpers/system-tools.js";
 
 let sb: Sandbox;
 beforeEach(() => {
@@ -11,7 +12,7 @@ beforeEach(() => {
 afterEach(() => sb.cleanup());
 
 
-describe("prompts on a terminal", () => {
+describe.skipIf(lacking("script"))("prompts on a terminal", () => {
   it("role create without --allow opens the grant picker grouped by category", async () => {
     sb.ok(["init"]);
     const r = await onTty(sb, ["role", "create", "r"], [["Grants for role r", `${DOWN} ${DOWN} ${ENTER}`]]);

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../helpers/cli.js";
 import { onTty } from "../helpers/tty.js";
+import { lacking } from "../helpers/system-tools.js";
 
 let sb: Sandbox;
 beforeEach(() => {
@@ -16,7 +17,7 @@ const tableLines = (screen: string, header: string) => {
   return lines.slice(lines.findIndex((l) => l.startsWith(header)));
 };
 
-describe("tables on a terminal", () => {
+describe.skipIf(lacking("script"))("tables on a terminal", () => {
   it("fit 80 columns: no rules, long cells cut with an ellipsis, relative times", async () => {
     sb.ok(["admin", "add", "alice"]);
     const long = "a-very-long-role-name-that-goes-on-and-on-past-the-edge";

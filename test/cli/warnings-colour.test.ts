@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../helpers/cli.js";
 import { onTty } from "../helpers/tty.js";
+import { lacking } from "../helpers/system-tools.js";
 
 let sb: Sandbox;
 beforeEach(() => {
@@ -33,7 +34,7 @@ describe("warnings under --json", () => {
   });
 });
 
-describe("colour", () => {
+describe.skipIf(lacking("script"))("colour", () => {
   it("CLICOLOR_FORCE colours piped output; NO_COLOR still wins", () => {
     sb.ok(["role", "create", "r", "--allow", "GetInvoices"]);
     const forced = sb.run(["ip", "list"], { env: { NO_COLOR: undefined, CLICOLOR_FORCE: "1" } });

@@ -9,14 +9,12 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../helpers/cli.js";
+import { lacking } from "../helpers/system-tools.js";
 import { basic, type Running, startServe, within } from "./server.js";
 
 const NGINX = "/usr/sbin/nginx";
 const HAVE_NGINX = existsSync(NGINX);
-const RUN = HAVE_NGINX || Boolean(process.env.CI);
-if (!RUN) {
-  process.stderr.write(`\n!!!!!!!! ${NGINX} is missing: SKIPPING the nginx auth_request integration test (apt-get install nginx) !!!!!!!!\n\n`);
-}
+const RUN = !lacking("nginx");
 
 let sb: Sandbox;
 let secret: string;
