@@ -1,6 +1,7 @@
 // The only place that turns an error into an exit code.
 import { CommanderError } from "commander";
 import { clip, safe } from "./core/echo.js";
+import { withHint } from "./commands/hints.js";
 import { AppError } from "./core/errors.js";
 import { buildProgram } from "./program.js";
 import { currentContext, takeExitCode } from "./run.js";
@@ -41,7 +42,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       if (print) out.error(new AppError(commanderMessage(err.message), 2, "usage_error"));
     } else if (err instanceof AppError) {
       code = err.exitCode;
-      out.error(err);
+      out.error(withHint(err));
     } else {
       // A bug, not a user error: say so, with the stack only when asked for.
       code = 70;
