@@ -3,6 +3,7 @@ import { CommanderError } from "commander";
 import { clip, safe } from "./core/echo.js";
 import { withHint } from "./commands/hints.js";
 import { AppError } from "./core/errors.js";
+import { warningText } from "./core/store-warnings.js";
 import { buildProgram } from "./program.js";
 import { currentContext, takeExitCode } from "./run.js";
 import { makeChalk } from "./ui/color.js";
@@ -52,7 +53,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   }
   const store = currentContext()?.opened;
   if (store) {
-    for (const w of store.warnings) currentContext()!.out.warn(w);
+    for (const w of store.warnings) currentContext()!.out.warn(warningText(w));
     await store.close(); // a database connection would keep the process alive
   }
   process.exitCode = code;
