@@ -1,7 +1,9 @@
 // The only place that turns an error into an exit code.
 import { CommanderError } from "commander";
 import { clip, safe } from "./core/echo.js";
+import { withHint } from "./commands/hints.js";
 import { AppError } from "./core/errors.js";
+import { warningText } from "./core/store-warnings.js";
 import { buildProgram } from "./program.js";
 import { type IO, processIO } from "./io.js";
 import { startRun } from "./run.js";
@@ -48,7 +50,7 @@ export async function main(argv: string[] = process.argv, io: IO = processIO()):
       if (print) out.error(new AppError(commanderMessage(err.message), 2, "usage_error"));
     } else if (err instanceof AppError) {
       code = err.exitCode;
-      out.error(err);
+      out.error(withHint(err));
     } else {
       // A bug, not a user error: say so, with the stack only when asked for.
       code = 70;
@@ -58,7 +60,7 @@ export async function main(argv: string[] = process.argv, io: IO = processIO()):
   }
   const store = run.context?.opened;
   if (store) {
-    for (const w of store.warnings) run.context!.out.warn(w);
+    for (const w of store.warnings) run.context!.out.warn(warningText(w));
     await store.close(); // a database connection would keep the process alive
   }
   return code;

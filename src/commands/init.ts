@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { emptyAllowlistWarning } from "../core/allowlist.js";
 import { isExpired } from "../core/credentials.js";
+import { warningText } from "../core/store-warnings.js";
 import type { StoreDoc } from "../core/types.js";
 import { act } from "../run.js";
 
@@ -50,7 +51,7 @@ export function register(program: Command): void {
             ipAllowlist: doc.ipAllowlist.length,
           },
           accessKey: doc.accessKey !== null,
-          warnings: [...ctx.store.warnings, ...storeWarnings(doc)],
+          warnings: [...ctx.store.warnings.map(warningText), ...storeWarnings(doc)],
         };
         await ctx.out.result(status, async () => {
           const c = status.counts;

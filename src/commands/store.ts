@@ -2,6 +2,7 @@
 // included) between a file and PostgreSQL, either way. A target that holds anything needs --yes.
 import type { Command } from "commander";
 import { UsageError } from "../core/errors.js";
+import { warningText } from "../core/store-warnings.js";
 import type { StoreDoc } from "../core/types.js";
 import { act } from "../run.js";
 import { isEmptyStore, readContents, writeContents } from "../store/copy.js";
@@ -36,7 +37,7 @@ export function register(program: Command): void {
         const target = await openBackend(to, { lockTimeoutMs: lockTimeout > 0 ? lockTimeout : undefined });
         try {
           const contents = await readContents(source);
-          for (const w of source.warnings) ctx.out.warn(w);
+          for (const w of source.warnings) ctx.out.warn(warningText(w));
           if (contents.skipped.length > 0) {
             ctx.out.warn(`skipped ${contents.skipped.length} unreadable audit line(s) of ${source.location}`);
           }
@@ -45,7 +46,7 @@ export function register(program: Command): void {
             await ctx.confirm(`Replace everything in ${target.location} (${copyCounts(existing).credentials} credentials) with a copy of ${source.location}?`);
           }
           await writeContents(target, contents, source.location, ctx.command);
-          for (const w of target.warnings) ctx.out.warn(w);
+          for (const w of target.warnings) ctx.out.warn(warningText(w));
           const result = {
             from: source.location,
             to: target.location,

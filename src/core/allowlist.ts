@@ -39,11 +39,8 @@ export function requireEntry(doc: StoreDoc, text: string): IpEntry {
   const entry = findEntry(doc, text);
   if (entry) return entry;
   const shown = canonicalIp(text);
-  throw new NotFoundError(
-    doc.ipAllowlist.length === 0
-      ? `${shown} is not on the IP allowlist (the allowlist is empty)`
-      : `${shown} is not on the IP allowlist; see \`apicred ip list\``,
-  );
+  if (doc.ipAllowlist.length === 0) throw new NotFoundError(`${shown} is not on the IP allowlist (the allowlist is empty)`);
+  throw new NotFoundError(`${shown} is not on the IP allowlist`, { code: "allowlist_entry_missing", params: {} });
 }
 
 export interface AddedEntry {

@@ -3,7 +3,7 @@
 // reported; the reason is the first step that fails, in the order of STEPS.
 import { allowlistStep, accessKeyStatus, type AccessKeyStatus } from "./access-key.js";
 import { buildCatalog, type Catalog, findAction } from "./catalog.js";
-import { credentialLabel, CredentialIndex, findCredential, isExpired } from "./credentials.js";
+import { credentialLabel, CredentialIndex, findCredential, isExpired } from "./credential-lookup.js";
 import { quote } from "./echo.js";
 import { type GrantMatch, matchedGrants, type RoleIndex, roleIndex } from "./grants.js";
 import { compileMatcher, credentialIpStep, type IpMatcher, type ParsedAddress } from "./ip.js";

@@ -5,6 +5,7 @@ import { credentialLabel } from "./credentials.js";
 import { type Decision, decide, Snapshot, type StepName } from "./decide.js";
 import { grantInCatalog } from "./grants.js";
 import { policyViolators } from "./policy.js";
+import type { StoreWarning } from "./store-warnings.js";
 import type { StoreDoc } from "./types.js";
 import { type LastUse, unusedLong } from "./usage.js";
 
@@ -26,8 +27,8 @@ export const EXPIRY_HORIZON_MS = 14 * 86_400_000;
 export interface DoctorFacts {
   storePath: string;
   auditPath: string;
-  /** Warnings the store collected while opening (e.g. readable by group or others). */
-  storeWarnings: readonly string[];
+  /** Warnings the store collected while opening (e.g. readable by group or others), as data. */
+  storeWarnings: readonly StoreWarning[];
   auditLogExists: boolean;
   /** How many lines of the audit log are not a whole event (e.g. a crash mid-append). */
   auditSkippedLines?: number;
@@ -128,17 +129,7 @@ export function diagnose(doc: StoreDoc, facts: DoctorFacts): Finding[] {
   }
 
   // The files.
-  for (const w of facts.storeWarnings) {
-    const fix = /; fix it with: (.*)$/.exec(w)?.[1];
-    const [code, object] = w.startsWith("the folder ")
-      ? ["store_folder_writable", "store"]
-      : w.startsWith("the audit log ")
-        ? ["audit_log_readable", "audit-log"]
-        : /readable by group or others/.test(w)
-          ? ["store_readable", "store"]
-          : ["store_warning", "store"];
-    add("warning", code, object, w.replace(/; fix it with: .*$/, ""), fix ?? `chmod 600 ${facts.storePath}`);
-  }
+  for (const w of facts.storeWarnings) add("warning", w.code, w.object, w.message, w.fix);
   for (const t of facts.leftoverTemps ?? []) {
     if (t.alive) {
       add("warning", "store_temp_file", "store",

@@ -2,7 +2,7 @@
 // it is set, every credential that is created, edited, rotated or applied must expire no later than
 // that long after the change; `doctor` reports the ones that already break it. Pure.
 import { isDuration, parseDuration } from "./durations.js";
-import { UsageError } from "./errors.js";
+import { type Hint, UsageError } from "./errors.js";
 import type { Credential, Recorder, StoreDoc } from "./types.js";
 
 /** The shortest lifetime worth a policy: anything under an hour is a typo (`1m` meant as a month). */
@@ -41,10 +41,25 @@ export function lifetimeProblem(expiresAt: string | null, now: number, maxLifeti
   return undefined;
 }
 
-/** A UsageError (exit 2) when a credential being created or changed breaks the policy. */
-export function enforceLifetime(doc: Pick<StoreDoc, "policy">, label: string, expiresAt: string | null, now: number, hint: string): void {
-  const problem = lifetimeProblem(expiresAt, now, doc.policy?.maxLifetime);
-  if (problem) throw new UsageError(`credential ${label}: ${problem}; ${hint}`, "policy_violation");
+/**
+ * A UsageError (exit 2) when a credential being created, edited or rotated breaks the policy. Its
+ * hint says which (the command line suggests a different fix for each: commands/hints.ts).
+ */
+export function enforceLifetime(
+  doc: Pick<StoreDoc, "policy">,
+  label: string,
+  expiresAt: string | null,
+  now: number,
+  change: "create" | "edit" | "rotate",
+): void {
+  const maxLifetime = doc.policy?.maxLifetime;
+  const problem = lifetimeProblem(expiresAt, now, maxLifetime);
+  if (!problem || maxLifetime === undefined) return;
+  const hint: Hint =
+    change === "rotate"
+      ? { code: "lifetime_on_rotate", params: { credential: label, maxLifetime } }
+      : { code: change === "create" ? "lifetime_on_create" : "lifetime_on_edit", params: { maxLifetime } };
+  throw new UsageError(`credential ${label}: ${problem}`, "policy_violation", [], hint);
 }
 
 /**

@@ -17,6 +17,7 @@
 import { closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, readSync } from "node:fs";
 import { userInfo } from "node:os";
 import { StoreError } from "../core/errors.js";
+import type { StoreWarning } from "../core/store-warnings.js";
 import type { AuditChange } from "../core/types.js";
 import type { AuditEvent, AuditRead } from "./backend.js";
 import { writeAll } from "./files.js";
@@ -43,7 +44,7 @@ function osUser(): string {
  * store's rules: a regular file, not writable by group or others (refused), not readable by them
  * (a warning, returned). undefined when it does not exist and `create` is false.
  */
-function openLog(path: string, create: boolean): { fd: number; warning?: string } | undefined {
+function openLog(path: string, create: boolean): { fd: number; warning?: StoreWarning } | undefined {
   const { O_NOFOLLOW, O_NONBLOCK, O_RDONLY, O_RDWR, O_APPEND, O_CREAT } = constants;
   const flags = (create ? O_RDWR | O_APPEND | O_CREAT : O_RDONLY) | O_NOFOLLOW | O_NONBLOCK;
   let fd: number;
@@ -69,8 +70,10 @@ function openLog(path: string, create: boolean): { fd: number; warning?: string 
         "audit_unsafe",
       );
     }
-    const warning =
-      stat.mode & 0o044 ? `the audit log ${path} is readable by group or others; fix it with: chmod 600 ${path}` : undefined;
+    const warning: StoreWarning | undefined =
+      stat.mode & 0o044
+        ? { code: "audit_log_readable", object: "audit-log", message: `the audit log ${path} is readable by group or others`, fix: `chmod 600 ${path}` }
+        : undefined;
     return { fd, warning };
   } catch (err) {
     closeSync(fd);
@@ -89,7 +92,7 @@ export function appendAudit(
   time: string,
   changes: readonly AuditChange[],
   mark: ChangeMark,
-): string | undefined {
+): StoreWarning | undefined {
   if (changes.length === 0) return undefined;
   const user = osUser();
   const lines = changes.map((c) =>

@@ -3,6 +3,7 @@
 // Every backend keeps the same guarantees: a change is one serialised read-modify-write that runs a
 // pure core mutation on an in-memory document, and lands with its audit events or not at all.
 import type { AuditChange, Recorder, StoreDoc } from "../core/types.js";
+import type { StoreWarning } from "../core/store-warnings.js";
 
 export interface UpdateOptions {
   /** The command line verb path, e.g. "role create", for the audit log. */
@@ -26,7 +27,7 @@ export interface AuditRead {
   /** How many changes in the log never landed in the store (left out of `events`). */
   unlanded: number;
   /** E.g. the log is readable by group or others. */
-  warnings: string[];
+  warnings: StoreWarning[];
 }
 
 /** The last use of one credential, recorded by decisions (never part of the configuration). */
@@ -52,7 +53,7 @@ export interface Backend {
   /** Where the audit log is kept, for messages: a file beside the store, or a table. */
   readonly auditLocation: string;
   /** Warnings met while opening (e.g. a store readable by others), for the caller to print. */
-  readonly warnings: string[];
+  readonly warnings: StoreWarning[];
 
   exists(): Promise<boolean>;
   /** The whole document; a missing store is exit 5 (read-only commands never create one). */

@@ -4,6 +4,7 @@
 // because a database backend is.
 import { statSync, watch as watchFolder } from "node:fs";
 import { basename, dirname } from "node:path";
+import type { StoreWarning } from "../core/store-warnings.js";
 import type { Recorder, StoreDoc } from "../core/types.js";
 import type { AuditRead, Backend, LeftoverTemp, UpdateOptions, UsageMap } from "./backend.js";
 import { Store } from "./store.js";
@@ -27,7 +28,7 @@ export class FileBackend implements Backend {
     return this.store.auditPath;
   }
 
-  get warnings(): string[] {
+  get warnings(): StoreWarning[] {
     return this.store.warnings;
   }
 

@@ -6,6 +6,7 @@ import { existsSync, lstatSync, realpathSync, statSync, unlinkSync } from "node:
 import { dirname } from "node:path";
 import { LowSync } from "lowdb";
 import { StoreError } from "../core/errors.js";
+import type { StoreWarning } from "../core/store-warnings.js";
 import { type AuditChange, emptyStore, type Recorder, type StoreDoc } from "../core/types.js";
 import { StoreFile } from "./adapter.js";
 import { appendAudit, readAudit } from "./audit.js";
@@ -19,7 +20,7 @@ import { readOneCredential } from "./read-one.js";
 export class Store {
   readonly auditPath: string;
   /** Warnings met while opening (e.g. a store readable by others), for the caller to print. */
-  readonly warnings: string[] = [];
+  readonly warnings: StoreWarning[] = [];
   private readonly file: StoreFile;
   /** Whether file.head is what the store on disk records (set by any read or write). */
   private headKnown = false;
@@ -153,8 +154,8 @@ export class Store {
     return doc;
   }
 
-  private warn(warning: string | undefined): void {
-    if (warning !== undefined && !this.warnings.includes(warning)) this.warnings.push(warning);
+  private warn(warning: StoreWarning | undefined): void {
+    if (warning !== undefined && !this.warnings.some((w) => w.message === warning.message)) this.warnings.push(warning);
   }
 
   private checkPermissions(): void {
@@ -172,7 +173,9 @@ export class Store {
         "store_unsafe",
       );
     }
-    if (mode & 0o044) this.warn(`store ${this.path} is readable by group or others; fix it with: chmod 600 ${this.path}`);
+    if (mode & 0o044) {
+      this.warn({ code: "store_readable", object: "store", message: `store ${this.path} is readable by group or others`, fix: `chmod 600 ${this.path}` });
+    }
   }
 
   /**
@@ -195,10 +198,12 @@ export class Store {
         continue;
       }
       if (mode & 0o022) {
-        this.warn(
-          `the folder ${dir} of store ${this.path} is writable by group or others, so anyone could replace the store; ` +
-            `fix it with: chmod go-w ${dir}`,
-        );
+        this.warn({
+          code: "store_folder_writable",
+          object: "store",
+          message: `the folder ${dir} of store ${this.path} is writable by group or others, so anyone could replace the store`,
+          fix: `chmod go-w ${dir}`,
+        });
       }
     }
   }

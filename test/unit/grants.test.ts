@@ -40,7 +40,8 @@ describe("canonicalGrant", () => {
     ["Biling:*", /unknown category "Biling" in grant \(did you mean Billing:\*\?\)/],
     ["billing", /unknown action "billing" in grant \(did you mean Billing:\*\?\)/],
     ["Nothing:*", /unknown category "Nothing" in grant/],
-    ["zzzzzzzzzzzz", /unknown action "zzzzzzzzzzzz" in grant; see/],
+    // Nothing near: no suggestion (the command line's "see `apicred action list`" is a hint: test/unit/hints.test.ts).
+    ["zzzzzzzzzzzz", /unknown action "zzzzzzzzzzzz" in grant$/],
     ["", /empty grant/],
     ["  ", /empty grant/],
     // Nothing is trimmed (SPEC "Fail closed"): a padded grant is refused, not read as another.

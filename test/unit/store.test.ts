@@ -3,7 +3,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { diagnose } from "../../src/core/doctor.js";
 import { StoreError } from "../../src/core/errors.js";
+import { warningText } from "../../src/core/store-warnings.js";
 import { emptyStore } from "../../src/core/types.js";
 import { serialize } from "../../src/store/adapter.js";
 import { acquireLock } from "../../src/store/lock.js";
@@ -150,7 +152,10 @@ describe("Store", () => {
     chmodSync(path, 0o644);
     const reader = new Store(path);
     reader.read();
-    expect(reader.warnings.join()).toContain("readable by group or others");
+    // Data, not a sentence to parse: doctor reports it under its code with its fix.
+    expect(reader.warnings).toEqual([
+      { code: "store_readable", object: "store", message: `store ${path} is readable by group or others`, fix: `chmod 600 ${path}` },
+    ]);
   });
 
   it("serializes one item per line and parses back to the same document", () => {
@@ -222,5 +227,35 @@ describe("store validation of times", () => {
     const err = storeError(() => addAdmin(store, "x"));
     expect(err.code).toBe("store_unwritable");
     expect(err.message).toContain("cannot create the folder");
+  });
+});
+
+describe("warnings about the store's files are data, reported by doctor as they are", () => {
+  it("each carries its code, object and fix; doctor parses no sentence (a path holding '; fix it with: ' stays whole)", () => {
+    const odd = join(dir, "a; fix it with: rm -rf ~");
+    mkdirSync(odd, { mode: 0o777 });
+    chmodSync(odd, 0o777); // writable by others, whatever the umask
+    const path = join(odd, "store.json");
+    const writer = new Store(path);
+    addAdmin(writer, "seed");
+    chmodSync(path, 0o644);
+    chmodSync(auditPathFor(path), 0o644);
+    const store = new Store(path);
+    store.read();
+    store.readAudit();
+    const findings = diagnose(store.read(), {
+      storePath: path,
+      auditPath: auditPathFor(path),
+      storeWarnings: store.warnings,
+      auditLogExists: true,
+      now: Date.now(),
+    }).filter((f) => f.object === "store" || f.object === "audit-log");
+    expect(findings.map(({ code, object, message, fix }) => ({ code, object, message, fix }))).toEqual([
+      { code: "audit_log_readable", object: "audit-log", message: `the audit log ${auditPathFor(path)} is readable by group or others`, fix: `chmod 600 ${auditPathFor(path)}` },
+      { code: "store_folder_writable", object: "store", message: `the folder ${odd} of store ${path} is writable by group or others, so anyone could replace the store`, fix: `chmod go-w ${odd}` },
+      { code: "store_readable", object: "store", message: `store ${path} is readable by group or others`, fix: `chmod 600 ${path}` },
+    ]);
+    // What every other command prints: the same sentence as ever.
+    expect(store.warnings.map(warningText)).toContain(`store ${path} is readable by group or others; fix it with: chmod 600 ${path}`);
   });
 });

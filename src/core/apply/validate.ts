@@ -22,15 +22,11 @@ export class Problems {
       return fn();
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      this.add(path, tidy(err.message));
+      // The core's message alone: a hint for the command line (err.hint) has no place in a file's problems.
+      this.add(path, err.message);
       return undefined;
     }
   }
-}
-
-/** Core messages end with a hint for the command line ("; see `apicred action list` …"): drop it. */
-export function tidy(message: string): string {
-  return message.replace(/; see `apicred [^`]*`.*$/, "").replace(/ \(pass --normalize to store that\)/, "");
 }
 
 export function isObject(v: unknown): v is Json {

@@ -4,6 +4,7 @@
 // file backend; write only the rows that changed and the audit rows; NOTIFY; COMMIT. A decision reads
 // only its rows, in one statement (load.ts).
 import { AppError, StoreError } from "../../core/errors.js";
+import type { StoreWarning } from "../../core/store-warnings.js";
 import { type AuditChange, emptyStore, type Recorder, type StoreDoc } from "../../core/types.js";
 import type { AuditEvent, AuditRead, Backend, UpdateOptions, UsageMap } from "../backend.js";
 import { validateStore } from "../schema.js";
@@ -30,7 +31,7 @@ export interface StoreContents {
 }
 
 export class PostgresBackend implements Backend {
-  readonly warnings: string[] = [];
+  readonly warnings: StoreWarning[] = [];
   private readonly target: Target;
   private client?: Promise<Client>;
   private readonly stops = new Set<() => void>();
