@@ -27,15 +27,7 @@ export function freshIdentifier(taken: (identifier: string) => boolean): string 
 }
 
 /** The fields of a new credential, already validated (createCredential, or apply's plan). */
-export interface CredentialFields {
-  identifier: string;
-  name: string | null;
-  adminId: string;
-  description: string;
-  roleIds: string[];
-  ips: string[];
-  expiresAt: string | null;
-}
+export type CredentialFields = Pick<Credential, "identifier" | "name" | "adminId" | "description" | "roleIds" | "ips" | "expiresAt">;
 
 /**
  * The stored form of a new credential with a fresh secret: only the secret's hash is kept; the
