@@ -10,8 +10,8 @@ export interface ProgressLine {
 
 export function progressLine(
   label: string,
-  /** stderr: the run's (ctx.io.stderr), or the process's. */
-  stream: { write(text: string): unknown; readonly isTTY?: boolean } = process.stderr,
+  /** The run's stderr (ctx.io.stderr). */
+  stream: { write(text: string): unknown; readonly isTTY?: boolean },
   delayMs = 300,
   clock: () => number = Date.now,
 ): ProgressLine {

@@ -56,6 +56,26 @@ describe("file access lives in src/store", () => {
   });
 });
 
+describe("a run's streams, environment and working directory come from its IO (src/io.ts)", () => {
+  it("only these files reach for the process's own, each for a reason", () => {
+    const PROCESS = /process\.(stdout|stderr|stdin|env|cwd\(\))/;
+    const reaching = sources(SRC)
+      .filter((file) => readFileSync(file, "utf8").split("\n").some((line) => PROCESS.test(line) && !/^\s*(\/\/|\*|\/\*\*)/.test(line)))
+      .map((file) => relative(SRC, file))
+      .sort();
+    expect(reaching).toEqual([
+      "complete/fast.ts", // the TAB fast path, which answers before main() runs
+      "io.ts", // the real process's IO
+      "store/audit.ts", // the OS user when userInfo() cannot tell (no passwd entry)
+      "store/paths.ts", // defaults for the library (engine.ts); the CLI passes its IO's env and cwd
+      "store/postgres/watch.ts", // as store/audit.ts
+      "ui/bounded-read.ts", // fd 0 is read through its stream when the IO does not hold stdin's bytes
+      "ui/input.ts", // as ui/bounded-read.ts
+      "ui/prompts.ts", // inquirer renders on the real stderr, and reads NO_COLOR from the environment
+    ]);
+  });
+});
+
 /** file (relative to src) -> the src files it imports (relative to src, .js as .ts). */
 function localImports(): Map<string, string[]> {
   const out = new Map<string, string[]>();
