@@ -64,9 +64,23 @@ export function createRoutes(deps: RouteDeps): (req: IncomingMessage, res: Serve
     log?.write(d, now);
   };
 
-  const check = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const check = (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
-    const body = parseJsonBody(await readBody(req));
+    readBody(
+      req,
+      (text) => {
+        try {
+          answerCheck(res, text, started);
+        } catch (err) {
+          fail(res, err);
+        }
+      },
+      (err) => fail(res, err),
+    );
+  };
+
+  const answerCheck = (res: ServerResponse, text: string, started: number): void => {
+    const body = parseJsonBody(text);
     const now = Date.now();
     // Every request of an array is checked before any is decided: a 400 decides nothing.
     if (Array.isArray(body)) {
