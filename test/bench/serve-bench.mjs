@@ -119,14 +119,16 @@ try {
     return { mean: mean(rs), text: (digits, scale = 1) => `${(mean(rs) * scale).toFixed(digits)} (${(Math.min(...rs) * scale).toFixed(digits)}–${(Math.max(...rs) * scale).toFixed(digits)})` };
   };
   console.log(`node ${process.version}; ${N} credentials; autocannon, 10 connections, ${ROUNDS} interleaved rounds of ${SECONDS} s each`);
-  console.log("figures: mean over the rounds; ratios: mean (lowest–highest round)\n");
+  console.log("figures: mean over the rounds; ratios: mean (lowest–highest round); by CPU: bare's server CPU per request over");
+  console.log("this one's, the ratio of requests/s the server alone would allow (steadier on a busy machine)\n");
   const verdicts = [];
   for (const kind of ["single", "array of 100"]) {
     const per = kind === "single" ? 1 : 100;
     console.log(`POST /v1/check, ${kind}:`);
     for (const target of ["bare", "serve", "serve, usage off"]) {
       const f = fig(kind, target);
-      const ratio = target === "bare" ? "" : `  ${ratios(kind, target, "bare").text(2)}× bare`;
+      const bareCpu = fig(kind, "bare").cpu;
+      const ratio = target === "bare" ? "" : `  ${ratios(kind, target, "bare").text(2)}× bare${f.cpu === undefined ? "" : ` (by CPU: ${(bareCpu / f.cpu).toFixed(2)}×)`}`;
       const cpu = f.cpu === undefined ? "" : `  server CPU ${f.cpu.toFixed(1).padStart(6)} µs/req`;
       console.log(`  ${target.padEnd(17)} ${f.rps.toFixed(0).padStart(6)} req/s  ${(f.rps * per).toFixed(0).padStart(7)} decisions/s  p50 ${f.p50.toFixed(1)} ms  p99 ${f.p99} ms${cpu}${ratio}`);
     }
