@@ -10,6 +10,7 @@ import { type Decision, decide as decideWith, Snapshot } from "./core/decide.js"
 import type { Backend } from "./store/backend.js";
 import { openBackend } from "./store/open.js";
 import { type CheckRequest, type ParsedRequest, parseRequest } from "./serve/request.js";
+import { nativeSha256 } from "./serve/native-sha256.js";
 import { DEFAULT_FLUSH_MS, UsageRecorder } from "./serve/usage-recorder.js";
 
 export type { CheckRequest, ParsedRequest } from "./serve/request.js";
@@ -47,6 +48,8 @@ export interface SnapshotInfo {
 }
 
 const DEBOUNCE_MS = 20;
+/** Credentials indexed (a server decides many times per snapshot); secrets hashed by node:crypto. */
+const SNAPSHOT_OPTIONS = { index: true, sha256: nativeSha256 };
 
 export class Engine {
   private snapshot: Snapshot;
@@ -132,7 +135,7 @@ export class Engine {
     try {
       // The revision is taken before the read: a change during the read shows up at the next poll.
       const revision = await this.backend.revision?.();
-      const next = new Snapshot(await this.backend.read(), { index: true });
+      const next = new Snapshot(await this.backend.read(), SNAPSHOT_OPTIONS);
       this.snapshot = next;
       this.revision = revision;
       this.loadedAt = Date.now();
@@ -200,7 +203,7 @@ export async function loadEngine(source: string | Backend, options: EngineOption
   const backend = typeof source === "string" ? await openBackend(source) : source;
   try {
     const revision = await backend.revision?.();
-    const first = new Snapshot(await backend.read(), { index: true });
+    const first = new Snapshot(await backend.read(), SNAPSHOT_OPTIONS);
     return new Engine(backend, first, revision, options, owns);
   } catch (err) {
     if (owns) await backend.close();

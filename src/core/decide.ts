@@ -8,6 +8,7 @@ import { quote } from "./echo.js";
 import { type GrantMatch, matchedGrants, type RoleIndex, roleIndex } from "./grants.js";
 import { compileMatcher, credentialIpStep, type IpMatcher, type ParsedAddress } from "./ip.js";
 import { looksLikeSecret, verifySecret } from "./secrets.js";
+import { sha256, type Sha256 } from "./sha256.js";
 import type { Admin, Credential, StoreDoc } from "./types.js";
 
 export const STEPS = [
@@ -82,10 +83,18 @@ export class Snapshot {
   private allowlist?: IpMatcher;
   private readonly credentialMatchers = new Map<string, IpMatcher>();
 
+  /** The SHA-256 that verifies presented secrets (see the constructor's `sha256`). */
+  readonly sha256: Sha256;
+
   constructor(
     readonly doc: StoreDoc,
-    { index = false }: { index?: boolean } = {},
+    /**
+     * `sha256`: a long-running server injects node:crypto's, ~3× faster per secret; `check` keeps
+     * core/sha256.ts's, so that node:crypto never loads at its start-up.
+     */
+    { index = false, sha256: hash = sha256 }: { index?: boolean; sha256?: Sha256 } = {},
   ) {
+    this.sha256 = hash;
     this.catalog = buildCatalog(doc.actions);
     this.roles = roleIndex(doc.roles);
     this.admins = new Map(doc.admins.map((a) => [a.id, a]));
@@ -141,7 +150,7 @@ export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
   else if (!cred) add("secret", "skipped", NO_CREDENTIAL);
   else if (request.secret === undefined) add("secret", "fail", "no secret given");
   else {
-    const v = verifySecret(cred, request.secret, now);
+    const v = verifySecret(cred, request.secret, now, snapshot.sha256);
     if (v.ok) add("secret", "pass", v.via === "previous" ? "the previous secret, inside its grace period" : "the secret matches");
     else add("secret", "fail", v.detail);
   }

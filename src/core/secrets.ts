@@ -6,7 +6,7 @@
 // without a lookup. Only SHA-256(secret), base64url, is stored; verification hashes the candidate and
 // compares in constant time (core/sha256.ts: no node:crypto on the `check` path); generation uses nanoid.
 import { customAlphabet } from "nanoid";
-import { matchesStoredHash, sha256Base64url } from "./sha256.js";
+import { digestMatchesStored, sha256, type Sha256, sha256Base64url } from "./sha256.js";
 import type { Credential } from "./types.js";
 
 export const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -143,12 +143,16 @@ export function verifySecret(
   credential: Pick<Credential, "secretHash" | "previousSecret">,
   secret: string,
   now: Date | number,
+  /** The SHA-256 to use (core/sha256.ts's unless a server injects node:crypto's). */
+  hash: Sha256 = sha256,
 ): SecretVerdict {
   const problem = secretFormatProblem(secret);
   if (problem) return { ok: false, why: "malformed", detail: `not a valid apicred secret: ${problem}` };
-  if (matchesStoredHash(secret, credential.secretHash)) return { ok: true, via: "current" };
+  // Hashed once, compared with the current hash and, when that fails, the previous one.
+  const digest = hash(secret);
+  if (digestMatchesStored(digest, credential.secretHash)) return { ok: true, via: "current" };
   const previous = credential.previousSecret;
-  if (previous && matchesStoredHash(secret, previous.hash)) {
+  if (previous && digestMatchesStored(digest, previous.hash)) {
     const at = typeof now === "number" ? now : now.getTime();
     if (at < Date.parse(previous.until)) return { ok: true, via: "previous" };
     return { ok: false, why: "previous_expired", detail: `this is the previous secret; its grace period ended at ${previous.until}` };

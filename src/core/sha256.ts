@@ -6,6 +6,9 @@
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2";
 import { utf8ToBytes } from "@noble/hashes/utils";
 
+/** A SHA-256 of the UTF-8 bytes of a string: this module's, or one a long-running server injects. */
+export type Sha256 = (text: string) => Uint8Array;
+
 /** SHA-256 of the UTF-8 bytes of `text`. */
 export function sha256(text: string): Uint8Array {
   return nobleSha256(utf8ToBytes(text));
@@ -56,8 +59,16 @@ function decodeDigest(text: string, out: Uint8Array): boolean {
 
 const stored = new Uint8Array(32);
 
-/** Whether `text` hashes to `storedBase64url`, compared in constant time. */
-export function matchesStoredHash(text: string, storedBase64url: string): boolean {
+/**
+ * Whether `text` hashes to `storedBase64url`, compared in constant time. `hash` is this module's
+ * SHA-256 unless the caller brings another (`serve` brings node:crypto's, which `check` must not load).
+ */
+export function matchesStoredHash(text: string, storedBase64url: string, hash: Sha256 = sha256): boolean {
+  return digestMatchesStored(hash(text), storedBase64url);
+}
+
+/** Whether a digest is the stored base64url one, compared in constant time. */
+export function digestMatchesStored(digest: Uint8Array, storedBase64url: string): boolean {
   if (!decodeDigest(storedBase64url, stored)) return false;
-  return digestsEqual(sha256(text), stored);
+  return digestsEqual(digest, stored);
 }

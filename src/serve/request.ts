@@ -21,7 +21,10 @@ export interface ParsedRequest {
   accessKey?: string;
 }
 
-const FIELDS = new Set(["credential", "action", "ip", "secret", "accessKey"]);
+/** The five keys; compared as strings, cheaper than a Set lookup for keys V8 has interned. */
+function isField(key: string): boolean {
+  return key === "credential" || key === "action" || key === "ip" || key === "secret" || key === "accessKey";
+}
 /** Generous bounds: nothing legitimate comes close, and a huge value must not reach the matchers. */
 const MAX_FIELD_LENGTH = 1024;
 
@@ -43,7 +46,7 @@ export function parseRequest(value: unknown, where = ""): ParsedRequest {
   }
   const req = value as Record<string, unknown>;
   for (const key of Object.keys(req)) {
-    if (!FIELDS.has(key)) {
+    if (!isField(key)) {
       throw new UsageError(`${where}unknown key ${JSON.stringify(key.slice(0, 64))}: expected credential, action, ip, secret, accessKey`, "invalid_input");
     }
   }

@@ -3,7 +3,7 @@
 // quote a value from the request: it may be a secret.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Decision } from "../core/decide.js";
-import { AppError } from "../core/errors.js";
+import { AppError, UsageError } from "../core/errors.js";
 import type { IpMatcher } from "../core/ip.js";
 import type { Engine } from "../engine.js";
 import { HttpError, parseJsonBody, readBody } from "./body.js";
@@ -53,26 +53,67 @@ function oneHeader(req: IncomingMessage, name: string): string | undefined {
 export function createRoutes(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { engine, metrics, log } = deps;
   // prom-client children bound once: a label lookup per decision would cost more than the decision.
-  const byReason = new Map<string, { inc: () => void }>();
+  const byReason = new Map<string, { inc: (n?: number) => void }>();
   const checkLatency = metrics.latency.labels("check");
   const authzLatency = metrics.latency.labels("authz");
 
+  const count = (reason: string, n: number): void => {
+    let counter = byReason.get(reason);
+    if (!counter) byReason.set(reason, (counter = metrics.decisions.labels(reason)));
+    counter.inc(n);
+  };
+
   const decided = (d: Decision, now: number): void => {
-    let counter = byReason.get(d.reason);
-    if (!counter) byReason.set(d.reason, (counter = metrics.decisions.labels(d.reason)));
-    counter.inc();
+    count(d.reason, 1);
     log?.write(d, now);
   };
 
-  const check = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  /** decided() for an array: the counter moves once per run of equal reasons, not per decision. */
+  const decidedAll = (ds: readonly Decision[], now: number): void => {
+    let run = 0;
+    for (let i = 0; i < ds.length; i++) {
+      run++;
+      if (i + 1 === ds.length || ds[i + 1]!.reason !== ds[i]!.reason) {
+        count(ds[i]!.reason, run);
+        run = 0;
+      }
+      log?.write(ds[i]!, now);
+    }
+  };
+
+  /** parseRequest for the i-th request of an array; the "request i: " prefix only on an error. */
+  const parseNth = (r: unknown, i: number): ParsedRequest => {
+    try {
+      return parseRequest(r);
+    } catch (err) {
+      if (err instanceof UsageError) throw new UsageError(`request ${i}: ${err.message}`, err.code);
+      throw err;
+    }
+  };
+
+  const check = (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
-    const body = parseJsonBody(await readBody(req));
+    readBody(
+      req,
+      (text) => {
+        try {
+          answerCheck(res, text, started);
+        } catch (err) {
+          fail(res, err);
+        }
+      },
+      (err) => fail(res, err),
+    );
+  };
+
+  const answerCheck = (res: ServerResponse, text: string, started: number): void => {
+    const body = parseJsonBody(text);
     const now = Date.now();
     // Every request of an array is checked before any is decided: a 400 decides nothing.
     if (Array.isArray(body)) {
-      const parsed: ParsedRequest[] = body.map((r, i) => parseRequest(r, `request ${i}: `));
+      const parsed: ParsedRequest[] = body.map(parseNth);
       const decisions = parsed.map((r) => engine.decideParsed(r, now));
-      for (const d of decisions) decided(d, now);
+      decidedAll(decisions, now);
       send(res, 200, decisions);
     } else {
       const d = engine.decideParsed(parseRequest(body), now);
@@ -125,7 +166,9 @@ export function createRoutes(deps: RouteDeps): (req: IncomingMessage, res: Serve
   };
 
   return (req, res) => {
-    const path = (req.url ?? "/").split("?", 1)[0]!;
+    const url = req.url ?? "/";
+    const query = url.indexOf("?");
+    const path = query < 0 ? url : url.slice(0, query);
     const route = routes[path];
     if (!route) return sendError(res, 404, "not_found", "no such endpoint: POST /v1/check, GET /v1/authz, GET /healthz, GET /metrics");
     const [method, run] = route;

@@ -1,12 +1,19 @@
-// Records the last use of each credential off the decision path: a decision only sets a Map entry;
-// a timer hands the pending uses to backend.recordUsage at most once per interval, and close()
-// flushes what is left. A failed write keeps the uses for the next try and is reported once.
+// Records the last use of each credential off the decision path: a decision only updates a Map
+// entry (a number and a string: the ISO time is written at flush, not per decision); a timer hands
+// the pending uses to backend.recordUsage at most once per interval, and close() flushes what is
+// left. A failed write keeps the uses for the next try and is reported once.
 import type { Backend, UsageMap } from "../store/backend.js";
 
 export const DEFAULT_FLUSH_MS = 5000;
 
+/** A use as noted on the decision path: ms since the epoch, not yet an ISO string. */
+interface Use {
+  at: number;
+  ip: string | null;
+}
+
 export class UsageRecorder {
-  private pending: UsageMap = new Map();
+  private pending = new Map<string, Use>();
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private lastError?: string;
@@ -19,7 +26,12 @@ export class UsageRecorder {
 
   /** Called for every decision about an existing credential: O(1), never waits. */
   note(identifier: string, ip: string | null, now: number): void {
-    this.pending.set(identifier, { lastUsedAt: new Date(now).toISOString(), lastUsedIp: ip });
+    const use = this.pending.get(identifier);
+    if (use === undefined) this.pending.set(identifier, { at: now, ip });
+    else {
+      use.at = now;
+      use.ip = ip;
+    }
     // unref: a pending write never keeps a library user's process alive; close() flushes.
     this.timer ??= setTimeout(() => void this.flush(), this.intervalMs).unref();
   }
@@ -30,15 +42,17 @@ export class UsageRecorder {
     this.timer = undefined;
     while (this.flushing) await this.flushing;
     if (this.pending.size === 0) return;
-    const uses = this.pending;
+    const noted = this.pending;
     this.pending = new Map();
+    const uses: UsageMap = new Map();
+    for (const [id, use] of noted) uses.set(id, { lastUsedAt: new Date(use.at).toISOString(), lastUsedIp: use.ip });
     this.flushing = this.backend.recordUsage(uses).then(
       () => {
         this.lastError = undefined;
       },
       (err: Error) => {
         // Keep them, unless a newer use of the same credential arrived meanwhile.
-        for (const [id, use] of uses) if (!this.pending.has(id)) this.pending.set(id, use);
+        for (const [id, use] of noted) if (!this.pending.has(id)) this.pending.set(id, use);
         if (err.message !== this.lastError) this.onError(`cannot record usage: ${err.message}`);
         this.lastError = err.message;
         this.timer ??= setTimeout(() => void this.flush(), this.intervalMs).unref();

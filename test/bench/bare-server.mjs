@@ -3,7 +3,8 @@
 // one decision-shaped object (the check --json shape) per element, stringified.
 import { createServer } from "node:http";
 
-const steps = ["credential", "secret", "admin", "expiry", "ip_allowlist", "credential_ip", "action", "roles", "grant"].map((step) => ({ step, result: "pass" }));
+// The ten steps of a real decision (core/decide.ts STEPS), so the array answer is decision-sized.
+const steps = ["credential", "secret", "enabled", "admin", "expiry", "ip_allowlist", "credential_ip", "action", "roles", "grant"].map((step) => ({ step, result: "pass" }));
 const server = createServer((req, res) => {
   const chunks = [];
   req.on("data", (c) => chunks.push(c));
