@@ -21,14 +21,18 @@ export interface RouteDeps {
   onError: (message: string) => void;
 }
 
-const JSON_TYPE = { "content-type": "application/json" };
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, JSON_TYPE).end(JSON.stringify(body));
+/**
+ * A JSON answer with its length declared: node:http then writes headers and body in one piece, where
+ * writeHead() without a length makes a chunked answer of several (measured: the write is most of a
+ * decision's CPU time). Proxies (nginx) prefer a known length too.
+ */
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers }).end(text);
 }
 
 function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { ...JSON_TYPE, ...headers }).end(JSON.stringify({ error: { code, message } }));
+  send(res, status, { error: { code, message } }, headers);
 }
 
 /** `Authorization: Basic base64(credential:secret)` → the two parts; malformed → 400; absent → undefined. */

@@ -35,7 +35,11 @@ describe("POST /v1/check", () => {
     const one = await post({ credential: "ci", action: "getinvoices", ip: "203.0.113.7", secret });
     expect(one.status).toBe(200);
     expect(one.headers.get("content-type")).toBe("application/json");
-    const d = (await one.json()) as any;
+    // Its length declared (one write), not chunked.
+    expect(one.headers.get("transfer-encoding")).toBeNull();
+    const text = await one.text();
+    expect(Number(one.headers.get("content-length"))).toBe(Buffer.byteLength(text));
+    const d = JSON.parse(text) as any;
     expect(d).toMatchObject({ allowed: true, reason: "allowed", credential: id, action: "GetInvoices", ip: "203.0.113.7", matched: [{ role: "billing", grant: "GetInvoices" }] });
     expect(d.steps.map((s: any) => s.result)).toEqual(Array(10).fill("pass"));
     // The same document `check --json` prints.
