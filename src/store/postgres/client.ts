@@ -62,6 +62,11 @@ async function loadPg(): Promise<PgModule> {
   return pgModule;
 }
 
+/** COPY … FROM STDIN with `chunks` as the data (the client library is loaded: a client exists). */
+export async function copyIn(client: Client, sql: string, chunks: Iterable<Buffer>): Promise<void> {
+  await (await loadPg()).copyIn(client, sql, chunks);
+}
+
 /** Server errors that mean "not there yet" rather than "broken": retried briefly on connect. */
 const BUSY = new Set(["53300", "57P03"]); // too many clients, the server is starting up
 
