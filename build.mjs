@@ -155,7 +155,8 @@ const completion = await build({
   ...common,
   define: { ...common.define, APICRED_COMPLETION_TREE: JSON.stringify(tree) },
   entryPoints: { complete: "src/complete/fast.ts" },
-  plugins: [lazyBuiltins],
+  // The PostgreSQL client stays in dist/pg.cjs, loaded only when the store is a PostgreSQL URL.
+  plugins: [lazyModules, lazyBuiltins],
 });
 for (const file of completion.outputFiles) writeBundle(join("dist", basename(file.path)), file.contents);
 

@@ -22,6 +22,8 @@ const LOCK_KEY = "27426670683252068";
 export interface PostgresOptions {
   /** How long a change waits for another writer before giving up (exit 5). */
   lockTimeoutMs?: number;
+  /** How long connecting may take (default CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number;
 }
 
 /** What a whole-store copy writes (store copy): the document, its audit log and its usage. */
@@ -50,7 +52,7 @@ export class PostgresBackend implements Backend {
   }
 
   private db(): Promise<Client> {
-    this.client ??= connect(this.target).catch((err) => {
+    this.client ??= connect(this.target, this.options.connectTimeoutMs).catch((err) => {
       this.client = undefined;
       throw err;
     });
@@ -104,6 +106,11 @@ export class PostgresBackend implements Backend {
 
   readOrEmpty(): Promise<StoreDoc> {
     return this.load(loadWhole, true);
+  }
+
+  /** The store without its credentials (for shell completion of anything else); missing reads as empty. */
+  readWithoutCredentials(): Promise<StoreDoc> {
+    return this.load((client) => loadWhole(client, false, false), true);
   }
 
   readForCredential(ref: string): Promise<StoreDoc> {

@@ -60,21 +60,32 @@ const ONE = `WITH c AS (
   'accessKey', ${ACCESS_KEY}
 ) AS doc`;
 
-/** Every table's rows, in the columns' order; the ordered ones in list order, `pos` last. */
-const TABLE_READS = TABLES.map((t) => {
-  const columns = t.columns.map((c) => `t.${c.name}`).join(", ");
-  // A credential's rows follow the credentials' order, so the document is made by one walk (rows-doc.ts).
-  if (t.children) return `SELECT ${columns} FROM ${S}.${t.name} t JOIN ${S}.credentials c USING (identifier) ORDER BY c.pos, c.identifier, t.pos`;
-  const where = t.name === "meta" ? " WHERE key = 'policy'" : "";
-  const order = t.ordered ? ` ORDER BY t.pos, t.${t.columns[0]!.name}` : "";
-  return `SELECT ${columns} FROM ${S}.${t.name} t${where}${order}`;
-});
-const WHOLE = [
-  `SELECT (SELECT max(version) FROM ${S}.schema_version), EXISTS (SELECT 1 FROM ${S}.meta WHERE key = 'store')`,
-  ...TABLE_READS,
-].join(";\n");
-/** Outside a write's transaction, the statements still see one snapshot. */
-const WHOLE_ALONE = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\n${WHOLE};\nCOMMIT`;
+/**
+ * Every table's rows, in the columns' order; the ordered ones in list order, `pos` last. Without
+ * `credentials`, their tables read as empty (shell completion of anything else).
+ */
+function wholeQuery(credentials: boolean, alone: boolean): string {
+  const reads = TABLES.map((t) => {
+    const columns = t.columns.map((c) => `t.${c.name}`).join(", ");
+    const none = !credentials && (t.children || t.name === "credentials") ? " WHERE false" : "";
+    // A credential's rows follow the credentials' order, so the document is made by one walk (rows-doc.ts).
+    if (t.children) {
+      return `SELECT ${columns} FROM ${S}.${t.name} t JOIN ${S}.credentials c USING (identifier)${none} ORDER BY c.pos, c.identifier, t.pos`;
+    }
+    const where = t.name === "meta" ? " WHERE key = 'policy'" : none;
+    const order = t.ordered ? ` ORDER BY t.pos, t.${t.columns[0]!.name}` : "";
+    return `SELECT ${columns} FROM ${S}.${t.name} t${where}${order}`;
+  });
+  const whole = [
+    `SELECT (SELECT max(version) FROM ${S}.schema_version), EXISTS (SELECT 1 FROM ${S}.meta WHERE key = 'store')`,
+    ...reads,
+  ].join(";\n");
+  // Outside a write's transaction, the statements still see one snapshot.
+  return alone ? `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\n${whole};\nCOMMIT` : whole;
+}
+const WHOLE = wholeQuery(true, false);
+const WHOLE_ALONE = wholeQuery(true, true);
+const WITHOUT_CREDENTIALS = wholeQuery(false, true);
 
 export interface Loaded {
   /** The installed schema version (NULL in SQL when the table is empty). */
@@ -87,12 +98,13 @@ export interface Loaded {
 
 /**
  * The whole store. `inTransaction`: the caller's transaction (a write, under the advisory lock)
- * gives the snapshot; otherwise the read opens its own.
+ * gives the snapshot; otherwise the read opens its own. `credentials` false: none (never for a write).
  */
-export async function loadWhole(client: Client, inTransaction = false): Promise<Loaded> {
+export async function loadWhole(client: Client, inTransaction = false, credentials = true): Promise<Loaded> {
   let results: { rows: unknown[][] }[];
+  const text = inTransaction ? WHOLE : credentials ? WHOLE_ALONE : WITHOUT_CREDENTIALS;
   try {
-    results = (await client.query({ text: inTransaction ? WHOLE : WHOLE_ALONE, rowMode: "array" })) as unknown as { rows: unknown[][] }[];
+    results = (await client.query({ text, rowMode: "array" })) as unknown as { rows: unknown[][] }[];
   } catch (err) {
     if (!inTransaction) await client.query("ROLLBACK").catch(() => {});
     throw err;
