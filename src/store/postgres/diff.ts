@@ -11,12 +11,15 @@ import { type Column, type StoredRows, type Table, type TableChange, TABLES } fr
 
 type Row = unknown[];
 
-/** A cell as the stored rows keep it (see StoredRows): JSON-like values as their JSON text. */
-const asStored = (column: Column, value: unknown): unknown =>
-  column.type === "json" || column.type === "text[]" ? JSON.stringify(value) : (value ?? null);
+/** Whether a column's cells are kept as JSON text in the stored rows (see StoredRows). */
+const isJson = (column: Column): boolean => column.type === "json" || column.type === "text[]";
 
-function differs(columns: readonly Column[], from: number, was: Row, row: Row): boolean {
-  for (let j = from; j < columns.length; j++) if (was[j] !== asStored(columns[j]!, row[j])) return true;
+/** Whether stored row `was` differs from `row` in any column from `from` on. */
+function differs(json: readonly boolean[], from: number, was: Row, row: Row): boolean {
+  for (let j = from; j < json.length; j++) {
+    const cell = row[j];
+    if (was[j] !== (json[j] ? JSON.stringify(cell) : (cell ?? null))) return true;
+  }
   return false;
 }
 
@@ -42,29 +45,42 @@ function positions(stored: Row[], column: number, count: number, storedAt: (k: n
 function diffItems(table: Table, stored: Row[], doc: StoreDoc): TableChange {
   const change: TableChange = { table, deletes: [], updates: [], inserts: [] };
   const { columns } = table;
+  const json = columns.map(isJson);
+  const last = columns.length - 1;
   const items = table.list(doc);
   const scratch: Row = new Array(columns.length);
   const keyAt = (k: number): string => {
     table.fill(items[k], scratch);
     return scratch[0] as string;
   };
-  // Items still at their stored index, then a map for the rest.
+  // Items still at their stored index (compared on the way, as if they keep their positions), then
+  // a map for the rest.
   let aligned = 0;
-  while (aligned < items.length && aligned < stored.length && keyAt(aligned) === stored[aligned]![0]) aligned++;
+  const alignedUpdates: Row[] = [];
+  for (; aligned < items.length && aligned < stored.length; aligned++) {
+    const was = stored[aligned]!;
+    if (keyAt(aligned) !== was[0]) break;
+    if (table.ordered) scratch[last] = was[last];
+    if (differs(json, table.keys, was, scratch)) alignedUpdates.push(scratch.slice());
+  }
   const rest = new Map<string, Row>();
   for (let k = aligned; k < stored.length; k++) rest.set(stored[k]![0] as string, stored[k]!);
   const storedAt = (k: number): Row | undefined => (k < aligned ? stored[k] : rest.get(keyAt(k)));
-  const last = columns.length - 1;
   const at = table.ordered ? positions(stored, last, items.length, storedAt) : undefined;
+  // Unless the list was renumbered, the aligned items kept their positions: compared already.
+  let renumbered = false;
+  for (let k = 0; at && k < aligned && !renumbered; k++) renumbered = at[k] !== stored[k]![last];
+  const start = renumbered ? 0 : aligned;
+  if (!renumbered) change.updates.push(...alignedUpdates);
   let matched = 0;
-  for (let k = 0; k < items.length; k++) {
+  for (let k = start; k < items.length; k++) {
     const was = storedAt(k);
     table.fill(items[k], scratch);
     if (at) scratch[last] = at[k];
     if (was === undefined) change.inserts.push(scratch.slice());
     else {
       if (k >= aligned) matched++;
-      if (differs(columns, table.keys, was, scratch)) change.updates.push(scratch.slice());
+      if (differs(json, table.keys, was, scratch)) change.updates.push(scratch.slice());
     }
   }
   if (matched < rest.size) {
