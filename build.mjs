@@ -110,6 +110,45 @@ const common = {
 
 /** node-postgres's optional native binding and its Cloudflare socket: never used here. */
 const pgExternals = ["pg-native", "cloudflare:sockets"];
+/**
+ * dist/pg.cjs without what a command pays for at load and never uses (~80 ms of its ~100 ms):
+ * - pg/lib/stream.js asks whether it runs in a Cloudflare Worker by touching the global `Response`,
+ *   which on Node 20 loads the whole fetch implementation (undici); this is always Node.
+ * - node:dns, required at load by pg/lib/connection-parameters.js, is needed only for a host name
+ *   (net resolves it then anyway): required on first use.
+ * - pg/lib/crypto/utils.js does SCRAM's hashing through WebCrypto: src/store/postgres/pg-crypto.cjs
+ *   has the same functions on node:crypto (checked here: the same names).
+ */
+const PG_CRYPTO = resolve("src/store/postgres/pg-crypto.cjs");
+function exportedNames(file) {
+  const list = /module\.exports = \{([^}]*)\}/.exec(readFileSync(file, "utf8"))?.[1] ?? "";
+  return list.split(",").map((n) => n.trim()).filter(Boolean).sort().join(",");
+}
+const pgNodeOnly = {
+  name: "pg-node-only",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const probe = "if (isCloudflareRuntime()) {";
+      if (!source.includes(probe)) throw new Error(`pg-node-only: ${args.path} no longer has \`${probe}\`; update build.mjs`);
+      return { contents: source.replace(probe, "if (false) {"), loader: "js" };
+    });
+    b.onResolve({ filter: /^\.\/(crypto\/)?utils$/ }, (args) => {
+      if (!/[\\/]pg[\\/]lib([\\/]crypto)?$/.test(args.resolveDir)) return undefined;
+      const real = join(args.resolveDir, args.path.startsWith("./crypto") ? "crypto/utils.js" : "utils.js");
+      if (!real.endsWith(join("crypto", "utils.js"))) return undefined;
+      if (exportedNames(real) !== exportedNames(PG_CRYPTO)) throw new Error(`pg-node-only: ${real} exports other functions than ${PG_CRYPTO}; update it`);
+      return { path: PG_CRYPTO };
+    });
+    b.onResolve({ filter: /^dns$/ }, (args) =>
+      args.importer.includes("connection-parameters") ? { path: "dns", namespace: "lazy-dns" } : undefined,
+    );
+    b.onLoad({ filter: /^dns$/, namespace: "lazy-dns" }, () => ({
+      contents: `let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require("node:dns"))[k] });`,
+      loader: "js",
+    }));
+  },
+};
 const mainDefine = {
   ...common.define,
   APICRED_COMPLETION_SCRIPTS: JSON.stringify(completionScripts),
@@ -132,7 +171,7 @@ const results = await Promise.all([
     banner: { js: 'import { createRequire as __apicredRequire } from "node:module"; const require = __apicredRequire(import.meta.url);' },
   }),
   // node-postgres for the main bundle, loaded only when a store is a PostgreSQL URL.
-  build({ ...common, entryPoints: { pg: "src/store/postgres/pg-impl.ts" }, external: pgExternals }),
+  build({ ...common, entryPoints: { pg: "src/store/postgres/pg-impl.ts" }, external: pgExternals, plugins: [pgNodeOnly] }),
   // Describes the real commander tree, for the completion bundle below; run here, never shipped.
   build({ ...common, define: mainDefine, entryPoints: { "completion-tree": "src/complete/dump.ts" }, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] }),
 ]);
@@ -155,7 +194,8 @@ const completion = await build({
   ...common,
   define: { ...common.define, APICRED_COMPLETION_TREE: JSON.stringify(tree) },
   entryPoints: { complete: "src/complete/fast.ts" },
-  plugins: [lazyBuiltins],
+  // The PostgreSQL client stays in dist/pg.cjs, loaded only when the store is a PostgreSQL URL.
+  plugins: [lazyModules, lazyBuiltins],
 });
 for (const file of completion.outputFiles) writeBundle(join("dist", basename(file.path)), file.contents);
 

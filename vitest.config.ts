@@ -9,6 +9,7 @@ const ON_BOTH_BACKENDS = [
   "test/cli/access-key.test.ts",
   "test/cli/audit.test.ts",
   "test/cli/check.test.ts",
+  "test/cli/completion-store.test.ts",
   "test/cli/credential.test.ts",
   "test/cli/doctor.test.ts",
   "test/cli/export-apply.test.ts",

@@ -64,7 +64,7 @@ function loadBundle(name) {
 // commander program) without loading the full one. It must never print an error into the terminal.
 if (process.argv[2] === "__complete") {
   try {
-    loadBundle("complete.cjs").main(process.argv.slice(3));
+    loadBundle("complete.cjs").main(process.argv.slice(3)).catch(() => process.stdout.write(":values\n"));
   } catch {
     process.stdout.write(":values\n");
   }

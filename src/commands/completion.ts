@@ -47,13 +47,13 @@ export function register(program: Command, whole: () => Command): void {
     .helpOption(false)
     .allowUnknownOption()
     .allowExcessArguments()
-    .action((_words: unknown, _opts: unknown, cmd: Command) => {
+    .action(async (_words: unknown, _opts: unknown, cmd: Command) => {
       // Program options on the line (`--store`, `--json`) are parsed by commander before this runs:
       // take the words as they were typed instead.
       // commander keeps the argv it parsed in rawArgs (not in its typings).
       const raw = (program as Command & { rawArgs: string[] }).rawArgs;
       const words = raw.slice(raw.indexOf("__complete") + 1);
       // This run built only the `completion` noun (program.ts); candidates come from the whole tree.
-      runIO(cmd).stdout.write(completionOutput(describeCommand(whole()), words, runIO(cmd).env));
+      runIO(cmd).stdout.write(await completionOutput(describeCommand(whole()), words, runIO(cmd).env));
     });
 }

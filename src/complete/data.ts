@@ -5,7 +5,8 @@ import { homedir } from "node:os";
 import { buildCatalog, listActions, listCategories } from "../core/catalog.js";
 import { emptyStore, type StoreDoc } from "../core/types.js";
 import { StoreFile } from "../store/adapter.js";
-import { resolveStorePath } from "../store/paths.js";
+import { isPostgresUrl, resolveStorePath } from "../store/paths.js";
+import { PostgresBackend } from "../store/postgres/backend.js";
 import { readWithoutCredentials } from "../store/read-one.js";
 import type { Candidate, ValueSource } from "./engine.js";
 import type { ValueKind } from "./values.js";
@@ -77,10 +78,37 @@ export function valuesFromDoc(kind: ValueKind, doc: StoreDoc): Candidate[] {
   }
 }
 
+/** The store a completion reads: --store on the line, else $APICRED_STORE, else the default. */
+export function completionStore(store: string | undefined, env: NodeJS.ProcessEnv): string {
+  return resolveStorePath(store === undefined || store === "" ? undefined : expandTilde(store, env), env);
+}
+
+/** PostgreSQL stores read ahead by preload() (the engine asks synchronously; a database answers later). */
+const preloaded = new Map<string, StoreDoc>();
+
+/** A TAB press waits this long for a database at most: an unreachable one completes nothing, soon. */
+const COMPLETION_CONNECT_MS = 1_500;
+
+/**
+ * Reads a PostgreSQL store ahead of completing from it (without its credentials unless a credential
+ * is asked for, as readQuietly does for a file); like readQuietly, any failure reads as empty.
+ */
+export async function preload(location: string, credentials: boolean): Promise<void> {
+  if (!isPostgresUrl(location) || preloaded.has(location)) return;
+  const backend = new PostgresBackend(location, { connectTimeoutMs: COMPLETION_CONNECT_MS });
+  try {
+    preloaded.set(location, await (credentials ? backend.readOrEmpty() : backend.readWithoutCredentials()));
+  } catch {
+    preloaded.set(location, emptyStore());
+  } finally {
+    await backend.close();
+  }
+}
+
 /** Values read from the store named by --store on the line, else $APICRED_STORE, else the default. */
 export function storeValues(env: NodeJS.ProcessEnv): ValueSource {
   return (kind, store) => {
-    const path = resolveStorePath(store === undefined || store === "" ? undefined : expandTilde(store, env), env);
-    return valuesFromDoc(kind, readQuietly(path, kind.endsWith("credential")));
+    const path = completionStore(store, env);
+    return valuesFromDoc(kind, preloaded.get(path) ?? readQuietly(path, kind.endsWith("credential")));
   };
 }

@@ -8,6 +8,6 @@ declare const APICRED_COMPLETION_TREE: CommandSpec;
 
 export const tree: CommandSpec = APICRED_COMPLETION_TREE;
 
-export function main(words: string[]): void {
-  process.stdout.write(completionOutput(tree, words, process.env));
+export async function main(words: string[]): Promise<void> {
+  process.stdout.write(await completionOutput(tree, words, process.env));
 }

@@ -2,10 +2,20 @@
 // completion request must not print an error into the user's terminal.
 import type { CommandSpec } from "./tree.js";
 import { complete, formatCompletion } from "./engine.js";
-import { storeValues } from "./data.js";
+import { completionStore, preload, storeValues } from "./data.js";
 
-export function completionOutput(tree: CommandSpec, words: readonly string[], env: NodeJS.ProcessEnv): string {
+export async function completionOutput(tree: CommandSpec, words: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
   try {
+    // A first pass learns which store the line names, if it needs one; a PostgreSQL store is then
+    // read (asynchronously) before the pass that answers. A file is read by that pass itself.
+    let wanted: string | undefined;
+    let credentials = false;
+    complete(tree, words, (kind, store) => {
+      wanted ??= completionStore(store, env);
+      credentials ||= kind.endsWith("credential");
+      return [];
+    });
+    if (wanted !== undefined) await preload(wanted, credentials);
     return formatCompletion(complete(tree, words, storeValues(env)));
   } catch {
     return ":values\n";

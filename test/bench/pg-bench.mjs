@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-// PostgreSQL against the file backend, on a real PostgreSQL server started here (test/helpers/pg-server.mjs):
-// - check: a fresh process that reads what one decision needs through the storage port and decides
-//   (test/bench/pg-tool.ts, what `check` will run once it opens its store through the port), on
-//   stores of 1,000 and 100,000 credentials; medians of interleaved runs, beside `node -e 0` and the
-//   real `apicred check` on a file store.
+// `npm run bench:pg`: PostgreSQL against the file backend, all from one run, on a real PostgreSQL server
+// started here (test/helpers/pg-server.mjs):
+// - check: the real `apicred check` (it reads only what one decision needs) on stores of 1,000 and
+//   100,000 credentials, PostgreSQL and file; medians of interleaved runs, as ratios to `node -e 0`.
 // - a small change (one admin added) on each store: a write loads the whole document (the core stays pure).
 // - apply: 100,000 new credentials (plus 50 roles, 20 allowlist entries) in one update, into an empty
 //   PostgreSQL store and into an empty file store, through the same tool.
@@ -53,6 +52,7 @@ try {
   console.log(`node ${process.version}, PostgreSQL (${(await admin.query("SHOW server_version")).rows[0].server_version}) on 127.0.0.1, fsync off; ${RUNS} interleaved runs, median ms\n`);
 
   const stores = [];
+  const applies = [];
   for (const n of SIZES) {
     const file = join(dir, `desired-${n}.json`);
     writeFileSync(file, JSON.stringify(desired(n)));
@@ -64,6 +64,7 @@ try {
     const created = JSON.parse(intoPg.stdout);
     const fileCreated = JSON.parse(intoFile.stdout);
     console.log(`apply ${String(n).padStart(6)} new credentials: PostgreSQL ${intoPg.ms.toFixed(0).padStart(6)} ms, file ${intoFile.ms.toFixed(0).padStart(6)} ms (${(intoPg.ms / intoFile.ms).toFixed(2)}x)`);
+    applies.push({ n, pg: intoPg.ms, file: intoFile.ms });
     const touchPg = run([process.execPath, tool, "touch", url, `extra-${n}`]);
     const touchFile = run([process.execPath, tool, "touch", fileStore, `extra-${n}`]);
     console.log(`one small change (admin add) on ${String(n).padStart(6)} credentials: PostgreSQL ${touchPg.ms.toFixed(0).padStart(6)} ms, file ${touchFile.ms.toFixed(0).padStart(6)} ms`);
@@ -79,11 +80,10 @@ try {
   }
 
   const commands = [["node -e 0", [process.execPath, "-e", "0"], {}]];
+  const check = (store, target) => [[process.execPath, BIN, "--store", store, "check", target.identifier, "GetInvoices", "--ip", "203.0.113.7", "-q"], { APICRED_SECRET: target.secret }];
   for (const s of stores) {
-    const a = ["GetInvoices", "203.0.113.7"];
-    commands.push([`port check, PostgreSQL (${s.n})`, [process.execPath, tool, "check", s.url, s.target.identifier, ...a], { APICRED_SECRET: s.target.secret }]);
-    commands.push([`port check, file (${s.n})`, [process.execPath, tool, "check", s.fileStore, s.fileTarget.identifier, ...a], { APICRED_SECRET: s.fileTarget.secret }]);
-    commands.push([`apicred check, file (${s.n})`, [process.execPath, BIN, "--store", s.fileStore, "check", s.fileTarget.identifier, a[0], "--ip", a[1], "-q"], { APICRED_SECRET: s.fileTarget.secret }]);
+    commands.push([`apicred check, PostgreSQL (${s.n})`, ...check(s.url, s.target)]);
+    commands.push([`apicred check, file (${s.n})`, ...check(s.fileStore, s.fileTarget)]);
   }
   const times = commands.map(() => []);
   for (let i = 0; i < RUNS; i++) commands.forEach(([, argv, e], j) => times[j].push(run(argv, e).ms));
@@ -95,11 +95,20 @@ try {
     medians.set(label, m);
     console.log(`${label.padEnd(36)} ${m.toFixed(1).padStart(7)} ms  ${(m / base).toFixed(2)}x  (+${(m - base).toFixed(1)} ms over node -e 0)`);
   });
+  console.log("\nsummary (one run):");
+  for (const a of applies) {
+    console.log(`  apply ${a.n} new credentials: PostgreSQL ${a.pg.toFixed(0)} ms = ${(a.pg / a.file).toFixed(2)}x the file backend's ${a.file.toFixed(0)} ms (target: <= 2x)`);
+  }
+  for (const s of stores) {
+    const m = medians.get(`apicred check, PostgreSQL (${s.n})`);
+    console.log(`  apicred check on PostgreSQL, ${s.n} credentials: ${m.toFixed(1)} ms = ${(m / base).toFixed(2)}x node -e 0`);
+  }
   if (stores.length >= 2) {
     const [small, large] = [stores[0], stores[stores.length - 1]];
-    const ms = medians.get(`port check, PostgreSQL (${small.n})`);
-    const ml = medians.get(`port check, PostgreSQL (${large.n})`);
-    console.log(`\nPostgreSQL check, ${large.n} vs ${small.n} credentials: ${((ml / ms - 1) * 100).toFixed(1)}% (target: within 15%)`);
+    const ms = medians.get(`apicred check, PostgreSQL (${small.n})`);
+    const ml = medians.get(`apicred check, PostgreSQL (${large.n})`);
+    const apart = Math.abs(ml / ms - 1) * 100;
+    console.log(`  PostgreSQL check, ${large.n} vs ${small.n} credentials: ${((ml / ms - 1) * 100).toFixed(1)}% (target: within 15%: ${apart <= 15 ? "holds" : "BROKEN"})`);
   }
 } finally {
   server.stop();

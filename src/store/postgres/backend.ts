@@ -11,8 +11,10 @@ import { validateStore } from "../schema.js";
 import { connect, parseTarget, storeError, type Target } from "./client.js";
 import { type Loaded, loadForCredential, loadWhole } from "./load.js";
 import type { Client } from "./pg-impl.js";
-import { diff, jsonRows, rowsBefore, writeChanges } from "./rows.js";
-import { CHANNEL, installedVersion, migrate, newerSchemaError, SCHEMA, SCHEMA_VERSION } from "./schema.js";
+import { copyRows } from "./copy-in.js";
+import { diff } from "./diff.js";
+import { type Column, jsonRows, writeChanges } from "./rows.js";
+import { CHANNEL, installedVersion, migrate, newerSchemaError, SCHEMA, SCHEMA_PRESENT, SCHEMA_VERSION } from "./schema.js";
 import { osUser, watchChannel } from "./watch.js";
 
 /** The advisory lock every writer of an apicred schema takes (any constant: "apicred" in ASCII, as a number). */
@@ -21,6 +23,8 @@ const LOCK_KEY = "27426670683252068";
 export interface PostgresOptions {
   /** How long a change waits for another writer before giving up (exit 5). */
   lockTimeoutMs?: number;
+  /** How long connecting may take (default CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number;
 }
 
 /** What a whole-store copy writes (store copy): the document, its audit log and its usage. */
@@ -49,7 +53,7 @@ export class PostgresBackend implements Backend {
   }
 
   private db(): Promise<Client> {
-    this.client ??= connect(this.target).catch((err) => {
+    this.client ??= connect(this.target, this.options.connectTimeoutMs).catch((err) => {
       this.client = undefined;
       throw err;
     });
@@ -105,6 +109,11 @@ export class PostgresBackend implements Backend {
     return this.load(loadWhole, true);
   }
 
+  /** The store without its credentials (for shell completion of anything else); missing reads as empty. */
+  readWithoutCredentials(): Promise<StoreDoc> {
+    return this.load((client) => loadWhole(client, false, false), true);
+  }
+
   readForCredential(ref: string): Promise<StoreDoc> {
     return this.load((client) => loadForCredential(client, ref), false);
   }
@@ -112,15 +121,21 @@ export class PostgresBackend implements Backend {
   /** BEGIN, the advisory lock, the schema brought up to date, the document loaded; `work`; COMMIT. */
   private transaction<T>(work: (client: Client, loaded: Loaded) => Promise<T>): Promise<T> {
     return this.run(async (client) => {
-      await client.query("BEGIN");
       try {
-        const wait = this.options.lockTimeoutMs ?? 10_000;
-        await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(wait))}`);
-        await client.query(`SELECT pg_advisory_xact_lock(${LOCK_KEY})`);
-        await migrate(client, this.location);
-        const loaded = await loadWhole(client);
-        this.checked(loaded, true);
-        const result = await work(client, loaded);
+        // One round trip: the transaction, how long it waits for the lock, the lock, whether there
+        // is a schema. Then one for the document, which also says the schema's version: only a
+        // schema that is missing or older needs the migrations (and a second read).
+        const wait = Math.max(1, Math.floor(this.options.lockTimeoutMs ?? 10_000));
+        const begin = (await client.query(
+          `BEGIN; SET LOCAL lock_timeout = ${wait}; SELECT pg_advisory_xact_lock(${LOCK_KEY}); ${SCHEMA_PRESENT}`,
+        )) as unknown as { rows: { present: boolean }[] }[];
+        let loaded = begin.at(-1)!.rows[0]!.present ? await loadWhole(client, true) : undefined;
+        if ((loaded?.schema ?? 0) < SCHEMA_VERSION) {
+          await migrate(client, this.location);
+          loaded = await loadWhole(client, true);
+        }
+        this.checked(loaded!, true);
+        const result = await work(client, loaded!);
         await client.query("COMMIT");
         return result;
       } catch (err) {
@@ -133,12 +148,11 @@ export class PostgresBackend implements Backend {
   async update<T>(options: UpdateOptions, fn: (doc: StoreDoc, record: Recorder, now: string) => T): Promise<T> {
     const now = (options.now ?? new Date()).toISOString();
     const { result } = await this.transaction(async (client, loaded) => {
-      const before = rowsBefore(loaded.doc, loaded.pos);
       const changes: AuditChange[] = [];
       const result = fn(loaded.doc, (object, change) => changes.push({ object, change }), now);
       if (changes.length === 0 && loaded.exists) return { result };
       if (!loaded.exists) changes.unshift({ object: `store:${this.location}`, change: { created: true } });
-      await writeChanges(client, diff(before, loaded.doc));
+      await writeChanges(client, diff(loaded.stored, loaded.doc));
       await this.markExists(client, loaded, now);
       const user = osUser();
       await insertAudit(client, changes.map((c) => ({ time: now, user, command: options.command, ...c })));
@@ -160,8 +174,7 @@ export class PostgresBackend implements Backend {
   async replace(contents: StoreContents, events: (existed: boolean) => AuditChange[], command: string, now = new Date()): Promise<void> {
     const time = now.toISOString();
     await this.transaction(async (client, loaded) => {
-      const before = rowsBefore(loaded.doc, loaded.pos);
-      await writeChanges(client, diff(before, contents.doc));
+      await writeChanges(client, diff(loaded.stored, contents.doc));
       await this.markExists(client, loaded, time);
       await client.query(`DELETE FROM ${SCHEMA}.audit`);
       await client.query(`DELETE FROM ${SCHEMA}.usage`);
@@ -232,13 +245,13 @@ export class PostgresBackend implements Backend {
   }
 }
 
-const AUDIT_COLUMNS = [
+const AUDIT_COLUMNS: Column[] = [
   { name: '"time"', type: "text" }, { name: '"user"', type: "text" }, { name: "command", type: "text" },
   { name: "object", type: "text" }, { name: "change", type: "json" },
-] as const;
-const USAGE_COLUMNS = [
+];
+const USAGE_COLUMNS: Column[] = [
   { name: "identifier", type: "text" }, { name: "last_used_at", type: "text" }, { name: "last_used_ip", type: "text" },
-] as const;
+];
 
 /** Delivered at COMMIT (never for a rolled-back change) to every LISTENing `serve`. */
 async function notify(client: Client): Promise<void> {
@@ -247,8 +260,7 @@ async function notify(client: Client): Promise<void> {
 
 async function insertAudit(client: Client, events: AuditEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const rows = jsonRows(AUDIT_COLUMNS, events.map((e) => [e.time, e.user, e.command, e.object, e.change]), "e");
-  await client.query(`INSERT INTO ${SCHEMA}.audit ("time", "user", command, object, change) SELECT * FROM ${rows.sql}`, rows.params);
+  await copyRows(client, `${SCHEMA}.audit`, AUDIT_COLUMNS, events.map((e) => [e.time, e.user, e.command, e.object, e.change]));
 }
 
 /** Merges uses into the usage table; a later time wins, so servers' records merge in any order. */

@@ -62,15 +62,20 @@ async function loadPg(): Promise<PgModule> {
   return pgModule;
 }
 
+/** COPY … FROM STDIN with `chunks` as the data (the client library is loaded: a client exists). */
+export async function copyIn(client: Client, sql: string, chunks: Iterable<Buffer>): Promise<void> {
+  await (await loadPg()).copyIn(client, sql, chunks);
+}
+
 /** Server errors that mean "not there yet" rather than "broken": retried briefly on connect. */
 const BUSY = new Set(["53300", "57P03"]); // too many clients, the server is starting up
 
-export async function connect(target: Target): Promise<Client> {
+export async function connect(target: Target, timeoutMs = CONNECT_TIMEOUT_MS): Promise<Client> {
   const { Client } = await loadPg();
   for (let attempt = 0; ; attempt++) {
     const client = new Client({
       connectionString: target.url,
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      connectionTimeoutMillis: timeoutMs,
       statement_timeout: STATEMENT_TIMEOUT_MS,
       query_timeout: STATEMENT_TIMEOUT_MS + 5_000,
       application_name: "apicred",

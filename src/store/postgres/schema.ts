@@ -64,6 +64,9 @@ export function newerSchemaError(found: number, location: string): StoreError {
   );
 }
 
+/** Whether the schema has been created (column `present`); one statement, whatever is there. */
+export const SCHEMA_PRESENT = `SELECT to_regclass('${SCHEMA}.schema_version') IS NOT NULL AS present`;
+
 /** The schema version in the database, 0 when there is none. */
 export async function installedVersion(client: Client): Promise<number> {
   // Two statements: one naming a missing table fails at parse time, whatever a CASE around it says.
