@@ -30,7 +30,8 @@ export interface ChangeMark {
   parent: string | null;
 }
 
-function osUser(): string {
+/** The OS user, for the audit log (both backends). */
+export function osUser(): string {
   try {
     return userInfo().username;
   } catch {

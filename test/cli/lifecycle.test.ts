@@ -276,8 +276,7 @@ describe("completion of the new verbs (bash, zsh, fish)", () => {
   });
   const values = (lines: string[]) => lines.map((l) => l.split(/\t| -- /)[0]);
 
-  // Completion reads values from file stores only (a TAB press never opens a database connection).
-  it.skipIf(ON_POSTGRES || lacking("bash-completion", "zsh", "fish"))("credential enable offers only disabled credentials, disable only enabled ones", () => {
+  it.skipIf(lacking("bash-completion", "zsh", "fish"))("credential enable offers only disabled credentials, disable only enabled ones", () => {
     const env = shellEnv(sb);
     const bash = (line: string) => bashComplete(env, line, line.split(" "), sb.dir).lines;
     expect(bash("apicred credential disable ")).toEqual([id, "ci"]);

@@ -68,7 +68,6 @@ describe("a run's streams, environment and working directory come from its IO (s
       "io.ts", // the real process's IO
       "store/audit.ts", // the OS user when userInfo() cannot tell (no passwd entry)
       "store/paths.ts", // defaults for the library (engine.ts); the CLI passes its IO's env and cwd
-      "store/postgres/watch.ts", // as store/audit.ts
       "ui/bounded-read.ts", // fd 0 is read through its stream when the IO does not hold stdin's bytes
       "ui/input.ts", // as ui/bounded-read.ts
       "ui/prompts.ts", // inquirer renders on the real stderr, and reads NO_COLOR from the environment

@@ -15,7 +15,8 @@ import { copyRows } from "./copy-in.js";
 import { diff } from "./diff.js";
 import { type Column, jsonRows, writeChanges } from "./rows.js";
 import { CHANNEL, installedVersion, migrate, newerSchemaError, SCHEMA, SCHEMA_PRESENT, SCHEMA_VERSION } from "./schema.js";
-import { osUser, watchChannel } from "./watch.js";
+import { osUser } from "../audit.js";
+import { watchChannel } from "./watch.js";
 
 /** The advisory lock every writer of an apicred schema takes (any constant: "apicred" in ASCII, as a number). */
 const LOCK_KEY = "27426670683252068";

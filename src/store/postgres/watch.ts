@@ -1,7 +1,6 @@
 // Push for `serve`: a dedicated connection LISTENs on the change channel and calls onChange on every
 // NOTIFY. A dropped connection is re-opened (with a growing pause) and followed by one onChange,
 // because changes made while it was down sent notifications nobody heard.
-import { userInfo } from "node:os";
 import { connect, type Target } from "./client.js";
 import type { Client } from "./pg-impl.js";
 
@@ -50,11 +49,3 @@ export function watchChannel(target: Target, channel: string, onChange: () => vo
   };
 }
 
-/** The OS user, for the audit log (as the file backend records it). */
-export function osUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? process.env.LOGNAME ?? "unknown";
-  }
-}
