@@ -1,7 +1,7 @@
 // Packaging: the V8 code cache lives in the user's cache folder, never in the package or its tarball;
 // the published build runs in `prepack`, and `npm install` in a checkout still builds dist/.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ROOT, Sandbox } from "../helpers/cli.js";
@@ -70,6 +70,21 @@ describe("the V8 code cache", () => {
     expect(left).not.toContain("apicred.cjs.0000000000000000.v8cache");
     expect(left).toContain("apicred.cjs.0000000000000000.check.v8cache"); // check's own is replaced by check
     expect(left.filter((f) => !f.includes(".check."))).toHaveLength(1);
+  });
+
+  it("removes the temp files of runs killed while writing their cache, once they are an hour old", () => {
+    const xdg = join(sb.dir, "xdg-tmp");
+    const dir = join(xdg, "apicred");
+    mkdirSync(dir, { recursive: true });
+    const killed = join(dir, "apicred.cjs.0000000000000000.v8cache.4242.tmp");
+    const writing = join(dir, "apicred.cjs.0000000000000000.v8cache.4343.tmp");
+    writeFileSync(killed, "half");
+    writeFileSync(writing, "half");
+    const hourAgo = new Date(Date.now() - 3_700_000);
+    utimesSync(killed, hourAgo, hourAgo);
+    sb.runSpawned(["help"], { env: { XDG_CACHE_HOME: xdg } });
+    expect(existsSync(killed)).toBe(false);
+    expect(existsSync(writing)).toBe(true);
   });
 });
 
