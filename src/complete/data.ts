@@ -83,32 +83,33 @@ export function completionStore(store: string | undefined, env: NodeJS.ProcessEn
   return resolveStorePath(store === undefined || store === "" ? undefined : expandTilde(store, env), env);
 }
 
-/** PostgreSQL stores read ahead by preload() (the engine asks synchronously; a database answers later). */
-const preloaded = new Map<string, StoreDoc>();
-
 /** A TAB press waits this long for a database at most: an unreachable one completes nothing, soon. */
 const COMPLETION_CONNECT_MS = 1_500;
 
 /**
- * Reads a PostgreSQL store ahead of completing from it (without its credentials unless a credential
- * is asked for, as readQuietly does for a file); like readQuietly, any failure reads as empty.
+ * Reads a PostgreSQL store ahead of completing from it (the engine asks synchronously; a database
+ * answers later), without its credentials unless a credential is asked for, as readQuietly does for a
+ * file; like readQuietly, any failure reads as empty. undefined for a file store (read when asked).
  */
-export async function preload(location: string, credentials: boolean): Promise<void> {
-  if (!isPostgresUrl(location) || preloaded.has(location)) return;
+export async function preload(location: string, credentials: boolean): Promise<StoreDoc | undefined> {
+  if (!isPostgresUrl(location)) return undefined;
   const backend = new PostgresBackend(location, { connectTimeoutMs: COMPLETION_CONNECT_MS });
   try {
-    preloaded.set(location, await (credentials ? backend.readOrEmpty() : backend.readWithoutCredentials()));
+    return await (credentials ? backend.readOrEmpty() : backend.readWithoutCredentials());
   } catch {
-    preloaded.set(location, emptyStore());
+    return emptyStore();
   } finally {
     await backend.close();
   }
 }
 
-/** Values read from the store named by --store on the line, else $APICRED_STORE, else the default. */
-export function storeValues(env: NodeJS.ProcessEnv): ValueSource {
+/**
+ * Values read from the store named by --store on the line, else $APICRED_STORE, else the default; a
+ * store read ahead (`preloaded`, by preload) is used as it is.
+ */
+export function storeValues(env: NodeJS.ProcessEnv, preloaded?: { location: string; doc: StoreDoc }): ValueSource {
   return (kind, store) => {
     const path = completionStore(store, env);
-    return valuesFromDoc(kind, preloaded.get(path) ?? readQuietly(path, kind.endsWith("credential")));
+    return valuesFromDoc(kind, path === preloaded?.location ? preloaded.doc : readQuietly(path, kind.endsWith("credential")));
   };
 }

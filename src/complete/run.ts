@@ -15,8 +15,8 @@ export async function completionOutput(tree: CommandSpec, words: readonly string
       credentials ||= kind.endsWith("credential");
       return [];
     });
-    if (wanted !== undefined) await preload(wanted, credentials);
-    return formatCompletion(complete(tree, words, storeValues(env)));
+    const doc = wanted === undefined ? undefined : await preload(wanted, credentials);
+    return formatCompletion(complete(tree, words, storeValues(env, doc && { location: wanted!, doc })));
   } catch {
     return ":values\n";
   }

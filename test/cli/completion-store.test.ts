@@ -35,6 +35,16 @@ describe(`completion from a ${ON_POSTGRES ? "PostgreSQL" : "file"} store`, () =>
     expect(ask(["admin", "disable", ""])).toEqual(["ops\tadmin", ":values"]);
   });
 
+  it("each TAB press reads the store as it is now (one process answering several, as the in-process runs do)", () => {
+    expect(ask(["admin", "disable", ""])).toEqual(["ops\tadmin", ":values"]);
+    box.ok(["admin", "add", "dev"]);
+    try {
+      expect(ask(["admin", "disable", ""])).toEqual(["ops\tadmin", "dev\tadmin", ":values"]);
+    } finally {
+      box.ok(["admin", "remove", "dev", "--yes"]);
+    }
+  });
+
   it("TAB in bash offers the credential's name", () => {
     const r = bashComplete(shellEnv(box), "apicred credential show web", ["apicred", "credential", "show", "web"], box.dir);
     expect(r.lines).toEqual(["web-server"]);
