@@ -1,5 +1,6 @@
-// Bundles src/ into CommonJS files in dist/ with esbuild. One main bundle for every command; the
-// prompt library, the table renderer, the server of `apicred serve` and the PostgreSQL client are
+// Bundles src/ into CommonJS files in dist/ with esbuild. One main bundle for every command, and one
+// with only `check` (about half its size: reading and compiling a bundle is most of check's start-up);
+// the prompt library, the table renderer, the server of `apicred serve` and the PostgreSQL client are
 // separate bundles loaded only when used, so `check` (on a file store) and shell completion never pay
 // for them. dist/engine.cjs is the library the package exports (src/engine.ts). Each file is written
 // to a temp name and renamed, so a test
@@ -20,22 +21,30 @@ const completionScripts = Object.fromEntries(
 );
 /** The JSON Schema of the export/apply document (shipped as schema/), for `apicred export --schema`. */
 const applySchema = readFileSync(new URL("./schema/apply.schema.json", import.meta.url), "utf8");
-const lazy = { "./prompts-impl.js": "./prompts.cjs", "./table-impl.js": "./table.cjs", "../serve/main.js": "./serve.cjs", "./pg-impl.js": "./pg.cjs" };
-/** Who may import each lazy module (anyone else gets it bundled in, as usual). */
-const lazyImporters = ["src/ui/prompts.ts", "src/ui/output.ts", "src/store/postgres/client.ts"];
+/**
+ * The lazy modules: an `import()` of the path, from one of the importers, is required at run time
+ * from that bundle, never bundled into the importer's (anyone else gets the module bundled in, as
+ * usual). Only modules that share no classes with their importer: an error class bundled twice would
+ * fail `instanceof` (a StoreError thrown there would read as an internal error here).
+ */
+const LAZY = [
+  ["./prompts-impl.js", "./prompts.cjs", ["src/ui/prompts.ts"]],
+  ["./table-impl.js", "./table.cjs", ["src/ui/output.ts"]],
+  ["../serve/main.js", "./serve.cjs", ["src/commands/serve.ts"]],
+  ["./pg-impl.js", "./pg.cjs", ["src/store/postgres/client.ts"]],
+];
 
-/** Keeps the lazy modules out of the main bundle: they are required from their own files at run time. */
+/** Keeps the lazy modules out of the main bundles: they are required from their own files at run time. */
 const lazyModules = {
   name: "lazy-modules",
   setup(b) {
-    b.onResolve({ filter: /^\.\/(prompts|table|pg)-impl\.js$/ }, (args) =>
-      lazyImporters.some((importer) => args.importer.endsWith(importer))
-        ? { path: lazy[args.path], external: true }
-        : undefined,
-    );
-    b.onResolve({ filter: /^\.\.\/serve\/main\.js$/ }, (args) =>
-      args.importer.endsWith("src/commands/serve.ts") ? { path: lazy[args.path], external: true } : undefined,
-    );
+    b.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
+      const hit = LAZY.find(([path, , importers]) => path === args.path && importers.some((i) => args.importer.endsWith(i)));
+      if (!hit) return undefined;
+      // A static import would load the bundle with its importer, at every start.
+      if (args.kind !== "dynamic-import") throw new Error(`lazy-modules: ${args.importer} must import ${args.path} with import()`);
+      return { path: hit[1], external: true };
+    });
   },
 };
 
@@ -44,8 +53,8 @@ const lazyModules = {
  * nothing calls it (measured on `check` and a TAB press).
  * - child_process (with net, dgram and streams): commander requires it at load, only for stand-alone
  *   executable subcommands, which apicred has none of. Required from CommonJS, so a Proxy serves.
- * - crypto (~30 internal modules) and tty (net and streams): needed only to generate a secret or
- *   write, or to ask about a terminal. Imported by name from ES modules, so each becomes an ES module
+ * - crypto (~30 internal modules), tty (net and streams) and os: needed only to generate a secret or
+ *   write, to ask about a terminal, or for the home folder, host and user name. Imported by name from ES modules, so each becomes an ES module
  *   whose functions load the real one when called (and whose objects, like webcrypto, forward to it).
  *   Classes are not supported: nothing uses them.
  */
@@ -66,7 +75,7 @@ function lazyModule(name) {
 const lazyBuiltins = {
   name: "lazy-builtins",
   setup(b) {
-    b.onResolve({ filter: /^(node:)?(child_process|crypto|tty)$/ }, (args) =>
+    b.onResolve({ filter: /^(node:)?(child_process|crypto|tty|os)$/ }, (args) =>
       args.namespace === "lazy-builtin"
         ? { path: args.path, external: true } // the real module, required on first use
         : { path: args.path.replace(/^node:/, ""), namespace: "lazy-builtin" },
@@ -75,7 +84,7 @@ const lazyBuiltins = {
       contents: `let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require("node:child_process"))[k] });`,
       loader: "js",
     }));
-    b.onLoad({ filter: /^(crypto|tty)$/, namespace: "lazy-builtin" }, (args) => ({ contents: lazyModule(args.path), loader: "js" }));
+    b.onLoad({ filter: /^(crypto|tty|os)$/, namespace: "lazy-builtin" }, (args) => ({ contents: lazyModule(args.path), loader: "js" }));
   },
 };
 
@@ -151,13 +160,17 @@ const pgNodeOnly = {
 };
 const mainDefine = {
   ...common.define,
-  APICRED_COMPLETION_SCRIPTS: JSON.stringify(completionScripts),
+  // JSON text, not an object: esbuild makes an object define a module of its own, and with any deferred
+  // module in the bundle (ui/color.ts's chalk) it calls that module's empty init in every module.
+  APICRED_COMPLETION_SCRIPTS: JSON.stringify(JSON.stringify(completionScripts)),
   APICRED_APPLY_SCHEMA: JSON.stringify(applySchema),
 };
+const mainBundle = { minifyWhitespace: true, minifySyntax: true, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] };
 const results = await Promise.all([
   // Whitespace and syntax minified (names kept, for APICRED_DEBUG's stacks): every run reads and
   // compiles the whole text, and a third less of it is ~6 ms less start-up for `check` (measured).
-  build({ ...common, define: mainDefine, entryPoints: { apicred: "src/main.ts" }, minifyWhitespace: true, minifySyntax: true, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] }),
+  build({ ...common, ...mainBundle, define: mainDefine, entryPoints: { apicred: "src/main.ts" } }),
+  build({ ...common, ...mainBundle, entryPoints: { check: "src/main-check.ts" } }),
   build({ ...common, entryPoints: { prompts: "src/ui/prompts-impl.ts", table: "src/ui/table-impl.ts" } }),
   // `apicred serve` (node:http, prom-client) and the library; each carries its own copy of core.
   // node-postgres is bundled into them (its optional native binding and Cloudflare socket left out).
@@ -172,7 +185,7 @@ const results = await Promise.all([
     external: pgExternals,
     banner: { js: 'import { createRequire as __apicredRequire } from "node:module"; const require = __apicredRequire(import.meta.url);' },
   }),
-  // node-postgres for the main bundle, loaded only when a store is a PostgreSQL URL.
+  // node-postgres for the main bundles, loaded only when a store is a PostgreSQL URL.
   build({ ...common, entryPoints: { pg: "src/store/postgres/pg-impl.ts" }, external: pgExternals, plugins: [pgNodeOnly] }),
   // Describes the real commander tree, for the completion bundle below; run here, never shipped.
   build({ ...common, define: mainDefine, entryPoints: { "completion-tree": "src/complete/dump.ts" }, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] }),

@@ -2,14 +2,17 @@
 // The apicred command: loads a bundle from dist/ (built by `npm run build`) and runs it.
 // - CommonJS on purpose: an ESM entry costs ~8 ms more start-up on Node 20, and start-up is most of
 //   what `check` and a TAB press cost.
-// - V8 code cache: compiling the bundle (360 KB) is a large part of that start-up, so the compiled
-//   code is kept, keyed by the bundle's build id (V8 itself only checks the source length), in the
-//   user's cache folder: $XDG_CACHE_HOME/apicred, else ~/.cache/apicred. Never inside the package:
-//   an install is read-only to its users and a published tarball must not carry one. Written once,
-//   at the exit of the first run that lacks it; when that folder cannot be written, there is none.
+// - `check` runs from dist/check.cjs, a bundle with only that command: reading and compiling the
+//   full one (360 KB) is a large part of check's start-up.
+// - V8 code cache: the compiled code of each bundle is kept, keyed by the bundle's build id (V8
+//   itself only checks the source length), in the user's cache folder: $XDG_CACHE_HOME/apicred, else
+//   ~/.cache/apicred. Never inside the package: an install is read-only to its users and a published
+//   tarball must not carry one. Written once, at the exit of the first run that lacks it; when that
+//   folder cannot be written, there is none.
 "use strict";
 const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = require("node:fs");
-const Module = require("node:module");
+// The CommonJS loader's Module class (what node:module exports), without loading node:module.
+const Module = module.constructor;
 const { dirname, isAbsolute, join } = require("node:path");
 const { Script } = require("node:vm");
 
@@ -25,11 +28,8 @@ function loadBundle(name) {
   const file = join(__dirname, "..", "dist", name);
   const source = readFileSync(file, "utf8");
   const id = /^\/\/ build ([0-9a-f]+)\n/.exec(source)?.[1];
-  // `check` keeps its own cache: the code cache holds the functions the run that wrote it compiled,
-  // and `check` is the run that must start fastest.
-  const flavour = process.argv.includes("check") ? ".check" : "";
   const dir = id && cacheDir();
-  const cacheFile = dir && join(dir, `${name}.${id}${flavour}.v8cache`);
+  const cacheFile = dir && join(dir, `${name}.${id}.v8cache`);
   let cachedData;
   try {
     if (cacheFile) cachedData = readFileSync(cacheFile);
@@ -46,9 +46,7 @@ function loadBundle(name) {
         renameSync(temp, cacheFile);
         // The caches of earlier builds of this bundle are of no more use.
         for (const old of readdirSync(dir)) {
-          if (old.startsWith(`${name}.`) && old.endsWith(`${flavour}.v8cache`) && old !== `${name}.${id}${flavour}.v8cache`) {
-            if (flavour || !old.endsWith(".check.v8cache")) unlinkSync(join(dir, old));
-          }
+          if (old.startsWith(`${name}.`) && old.endsWith(".v8cache") && old !== `${name}.${id}.v8cache`) unlinkSync(join(dir, old));
           // A temp file of a run killed while writing its cache; an hour old, nobody is writing it.
           if (old.startsWith(`${name}.`) && old.endsWith(".tmp") && Date.now() - statSync(join(dir, old)).mtimeMs > 3_600_000) unlinkSync(join(dir, old));
         }
@@ -75,7 +73,11 @@ if (process.argv[2] === "__complete") {
 
 let bundle;
 try {
-  bundle = loadBundle("apicred.cjs");
+  if (process.argv.includes("check")) {
+    bundle = loadBundle("check.cjs");
+    if (!bundle.accepts(process.argv)) bundle = undefined; // "check" was a value, not the command
+  }
+  bundle ??= loadBundle("apicred.cjs");
 } catch (err) {
   if (err && err.code === "ENOENT") {
     process.stderr.write("apicred is not built yet: run `npm run build` (npm install does it for you)\n");

@@ -65,7 +65,7 @@ export class Context {
     return this.backend;
   }
 
-  /** The backend if it was opened (main.ts prints its warnings and closes it). */
+  /** The backend if it was opened (command-line.ts prints its warnings and closes it). */
   get opened(): Backend | undefined {
     return this.backend;
   }

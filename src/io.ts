@@ -52,7 +52,7 @@ function stdout(): NodeJS.WriteStream {
   if (!stdoutGuarded) {
     stdoutGuarded = true;
     // `apicred … | head` closes the pipe early: the reader's choice, not an error. The one exit
-    // outside main.ts, because nothing can be written any more.
+    // outside command-line.ts, because nothing can be written any more.
     process.stdout.on("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
       throw err;

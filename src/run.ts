@@ -1,6 +1,6 @@
 // One run of a command: `act` wraps each verb's handler (global options -> Context, the values
 // checked, the store opened, the exit code recorded); `collect` gathers repeatable options. Owned by
-// main.ts, which starts a run and reads its result: commands import this leaf, never the registry.
+// command-line.ts, which starts a run and reads its result: commands import this leaf, never the registry.
 import type { Command } from "commander";
 import { Context, type GlobalOptions } from "./context.js";
 import { checkValue, type ValueKind } from "./core/limits.js";
@@ -18,7 +18,7 @@ export interface Run {
 
 const runs = new WeakMap<Command, Run>();
 
-/** Starts a run of `program` (main.ts): its actions will use `io`. */
+/** Starts a run of `program` (command-line.ts): its actions will use `io`. */
 export function startRun(program: Command, io: IO): Run {
   const run: Run = { io, exitCode: 0 };
   runs.set(program, run);

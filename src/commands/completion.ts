@@ -8,7 +8,8 @@ import { describeCommand } from "../complete/tree.js";
 import { runIO } from "../run.js";
 
 /** The scripts in completions/, embedded by build.mjs. */
-declare const APICRED_COMPLETION_SCRIPTS: Readonly<Record<"bash" | "zsh" | "fish", string>>;
+/** The scripts of completions/ as JSON text, {bash, zsh, fish} (build.mjs). */
+declare const APICRED_COMPLETION_SCRIPTS: string;
 
 const SHELLS = ["bash", "zsh", "fish"] as const;
 
@@ -37,7 +38,7 @@ export function register(program: Command, whole: () => Command): void {
     .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(SHELLS))
     .addHelpText("after", SETUP)
     .action((shell: (typeof SHELLS)[number], _opts: unknown, cmd: Command) => {
-      runIO(cmd).stdout.write(APICRED_COMPLETION_SCRIPTS[shell]);
+      runIO(cmd).stdout.write((JSON.parse(APICRED_COMPLETION_SCRIPTS) as Record<typeof shell, string>)[shell]);
     });
 
   program

@@ -67,7 +67,7 @@ export function register(program: Command, build: () => Command): void {
     .argument("[command...]", "a command, at any depth, or a topic")
     .action((words: string[], _opts: unknown, cmd: Command) => {
       const topic = words.length === 1 ? TOPICS[words[0]!] : undefined;
-      // The run's stdout (main.ts gives commander its IO), like the help commander prints itself.
+      // The run's stdout (program-root.ts gives commander its IO), like the help commander prints itself.
       if (topic) return void cmd.configureOutput().writeOut!(topic.text());
       // The whole tree is built afresh: it prints where this run prints.
       findCommand(build(), words).configureOutput(cmd.configureOutput()).outputHelp();

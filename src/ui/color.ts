@@ -1,5 +1,5 @@
 // The one chalk instance. chalk 5 ignores NO_COLOR, so the level is decided here.
-import { Chalk, type ChalkInstance } from "chalk";
+import type { ChalkInstance } from "chalk";
 
 /**
  * Colour or not, strongest first: --no-color, NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE (colour even
@@ -14,6 +14,11 @@ export function colorLevel(flag: boolean, stream: { isTTY?: boolean }, env: Node
   return stream.isTTY ? 1 : 0;
 }
 
+/**
+ * chalk builds its styles when its module runs (~0.8 ms of `check`'s start-up), and `check -q` or
+ * `--json` prints no colour: required on first use, which the bundle turns into a deferred module.
+ */
 export function makeChalk(level: 0 | 1): ChalkInstance {
+  const { Chalk } = require("chalk") as typeof import("chalk");
   return new Chalk({ level });
 }

@@ -23,12 +23,13 @@ describe("the V8 code cache", () => {
     expect(sb.runSpawned(["help", "environment"], { env }).code).toBe(0);
     expect(sb.runSpawned(["check", "x", "GetClients"], { env }).code).toBe(5); // no store: still a run of check
     const caches = cachesIn(join(xdg, "apicred"));
-    expect(caches).toEqual(expect.arrayContaining([expect.stringMatching(/^apicred\.cjs\.[0-9a-f]{16}\.v8cache$/), expect.stringMatching(/^apicred\.cjs\.[0-9a-f]{16}\.check\.v8cache$/)]));
+    // check runs from its own bundle, with its own cache.
+    expect(caches.sort()).toEqual([expect.stringMatching(/^apicred\.cjs\.[0-9a-f]{16}\.v8cache$/), expect.stringMatching(/^check\.cjs\.[0-9a-f]{16}\.v8cache$/)]);
     expect(statSync(join(xdg, "apicred")).mode & 0o777).toBe(0o700);
     expect(existsSync(join(home, ".cache"))).toBe(false);
     expect(cachesIn(DIST)).toEqual([]);
     // The next run reads the cache and accepts it: it is not written again.
-    const file = join(xdg, "apicred", caches.find((c) => !c.includes(".check."))!);
+    const file = join(xdg, "apicred", caches.find((c) => c.startsWith("apicred."))!);
     const before = statSync(file).mtimeMs;
     expect(sb.runSpawned(["help", "exit-codes"], { env }).code).toBe(0);
     expect(statSync(file).mtimeMs).toBe(before);
@@ -59,17 +60,19 @@ describe("the V8 code cache", () => {
     expect(cachesIn(DIST)).toEqual([]);
   });
 
-  it("replaces the cache of an earlier build of the same bundle", () => {
+  it("replaces the cache of an earlier build of the same bundle, and only of that bundle", () => {
     const xdg = join(sb.dir, "xdg");
     const dir = join(xdg, "apicred");
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "apicred.cjs.0000000000000000.v8cache"), "stale");
-    writeFileSync(join(dir, "apicred.cjs.0000000000000000.check.v8cache"), "stale");
+    writeFileSync(join(dir, "check.cjs.0000000000000000.v8cache"), "stale");
     sb.runSpawned(["help"], { env: { XDG_CACHE_HOME: xdg } });
     const left = cachesIn(dir);
     expect(left).not.toContain("apicred.cjs.0000000000000000.v8cache");
-    expect(left).toContain("apicred.cjs.0000000000000000.check.v8cache"); // check's own is replaced by check
-    expect(left.filter((f) => !f.includes(".check."))).toHaveLength(1);
+    expect(left).toContain("check.cjs.0000000000000000.v8cache"); // check's own is replaced by check
+    expect(left.filter((f) => f.startsWith("apicred."))).toHaveLength(1);
+    sb.runSpawned(["check", "x", "GetClients"], { env: { XDG_CACHE_HOME: xdg } });
+    expect(cachesIn(dir).filter((f) => f.startsWith("check."))).toEqual([expect.not.stringContaining("0000000000000000")]);
   });
 
   it("removes the temp files of runs killed while writing their cache, once they are an hour old", () => {
@@ -98,7 +101,7 @@ describe("the package", () => {
       const files: string[] = JSON.parse(r.stdout)[0].files.map((f: { path: string }) => f.path);
       expect(files.filter((f) => f.includes("v8cache"))).toEqual([]);
       expect(files).toEqual(
-        expect.arrayContaining(["bin/apicred.js", "dist/apicred.cjs", "dist/complete.cjs", "dist/prompts.cjs", "dist/table.cjs", "schema/apply.schema.json", "completions/apicred.bash"]),
+        expect.arrayContaining(["bin/apicred.js", "dist/apicred.cjs", "dist/check.cjs", "dist/complete.cjs", "dist/prompts.cjs", "dist/table.cjs", "schema/apply.schema.json", "completions/apicred.bash"]),
       );
       expect(files.filter((f) => f.startsWith("src/") || f.startsWith("test/"))).toEqual([]);
     } finally {
@@ -121,7 +124,7 @@ describe("the package", () => {
     expect(prepare("pack").status).toBe(0);
     expect(existsSync(join(clone, "dist"))).toBe(false); // pack and publish: prepack builds
     expect(prepare("install").status).toBe(0);
-    expect(readdirSync(join(clone, "dist")).sort()).toEqual(["apicred.cjs", "complete.cjs", "engine.cjs", "engine.mjs", "pg.cjs", "prompts.cjs", "serve.cjs", "table.cjs"]);
+    expect(readdirSync(join(clone, "dist")).sort()).toEqual(["apicred.cjs", "check.cjs", "complete.cjs", "engine.cjs", "engine.mjs", "pg.cjs", "prompts.cjs", "serve.cjs", "table.cjs"]);
     const init = spawnSync(process.execPath, [join(clone, "bin", "apicred.js"), "--store", join(sb.dir, "try.json"), "init"], { env: sb.env(), encoding: "utf8" });
     expect(init.status, init.stderr).toBe(0);
 

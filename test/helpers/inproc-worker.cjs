@@ -1,6 +1,6 @@
 // The in-process runner behind Sandbox.run (test/helpers/cli.ts): a worker thread that loads the
-// built bundle (dist/apicred.cjs, the code bin/apicred.js runs) once and runs main(argv, io) for
-// each request with an IO that captures stdout and stderr and gives stdin in full. The caller blocks
+// built bundles (dist/check.cjs or dist/apicred.cjs, as bin/apicred.js chooses) once and runs
+// main(argv, io) for each request with an IO that captures stdout and stderr and gives stdin in full. The caller blocks
 // on `flag` until the answer is posted, so Sandbox.run stays synchronous. Plain CommonJS: a worker
 // is not transformed by vitest.
 "use strict";
@@ -8,7 +8,18 @@ const { workerData } = require("node:worker_threads");
 const { join } = require("node:path");
 
 const { port, flag, root } = workerData;
-let bundle;
+let full;
+let check;
+
+/** The bundle bin/apicred.js would run for these arguments: check.cjs when it accepts them. */
+function bundleFor(argv) {
+  if (argv.includes("check")) {
+    check ??= require(join(root, "dist", "check.cjs"));
+    if (check.accepts(argv)) return check;
+  }
+  full ??= require(join(root, "dist", "apicred.cjs"));
+  return full;
+}
 
 function sink(chunks) {
   return {
@@ -38,8 +49,6 @@ function scriptedPrompter(answers, asked) {
 port.on("message", async (req) => {
   let reply;
   try {
-    // Loaded on the first request, after vitest's globalSetup has built it.
-    bundle ??= require(join(root, "dist", "apicred.cjs"));
     const out = [];
     const err = [];
     const asked = [];
@@ -53,7 +62,9 @@ port.on("message", async (req) => {
       cwd: req.cwd,
       ...(tty && { prompter: scriptedPrompter([...req.answers], asked) }),
     };
-    const code = await bundle.main(["node", join(root, "bin", "apicred.js"), ...req.args], io);
+    const argv = ["node", join(root, "bin", "apicred.js"), ...req.args];
+    // Loaded on first use, after vitest's globalSetup has built them.
+    const code = await bundleFor(argv).main(argv, io);
     reply = { code, stdout: out.join(""), stderr: err.join(""), prompts: asked };
   } catch (e) {
     reply = { crash: String((e && e.stack) || e) };

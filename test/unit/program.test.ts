@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
+import { accepts } from "../../src/main-check.js";
 import { buildProgram, commandWord, NOUNS } from "../../src/program.js";
 
 const topLevel = (program: Command) => program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
@@ -19,6 +20,11 @@ describe("the noun registry", () => {
     [["--store", "/s.json", "--json", "role", "list"], "role"],
     [["--store=/s.json", "-y", "cred", "delete"], "cred"],
     [["--no-input", "--", "status"], "status"],
+    // --field takes a value too: "role" is the field, not the command
+    [["--field", "role", "credential", "list"], "credential"],
+    [["--field=role", "credential", "list"], "credential"],
+    [["--store", "check", "role", "list"], "role"],
+    [["-", "check"], "-"], // a lone "-" is an operand, as commander reads it
     [["--json"], undefined],
     [[], undefined],
   ])("finds the command word of %j", (args, word) => {
@@ -29,7 +35,19 @@ describe("the noun registry", () => {
     const all = topLevel(buildProgram()).sort();
     expect(topLevel(buildProgram(["node", "apicred", "check", "a", "b"]))).toEqual(["check"]);
     expect(topLevel(buildProgram(["node", "apicred", "--store", "role", "cred", "list"]))).toEqual(["credential", "cred"]);
+    expect(topLevel(buildProgram(["node", "apicred", "--field", "role", "cred", "list"]))).toEqual(["credential", "cred"]);
     expect(topLevel(buildProgram(["node", "apicred", "chekc"])).sort()).toEqual(all);
     expect(topLevel(buildProgram(["node", "apicred", "--help"])).sort()).toEqual(all);
+  });
+
+  it.each([
+    [["check", "c", "GetClients"], true],
+    [["--store", "/s.json", "--json", "check", "--batch"], true],
+    [["role", "create", "check"], false],
+    [["--store", "check", "role", "list"], false],
+    [["--field", "check", "credential", "list"], false],
+    [["help", "check"], false],
+  ])("the check bundle runs %j: %s", (args, yes) => {
+    expect(accepts(["node", "apicred", ...args])).toBe(yes);
   });
 });
