@@ -144,7 +144,7 @@ describe("check", () => {
   });
 
   // On a file store (PostgreSQL loads its client and TLS-capable sockets by design).
-  it.skipIf(ON_POSTGRES)("stays lean: no prompts, tables, crypto, streams or terminal modules are loaded on the check path", () => {
+  it.skipIf(ON_POSTGRES)("stays lean: no prompts, tables, crypto, streams, terminal or os modules are loaded on the check path", () => {
     const recorder = join(sb.dir, "record-modules.cjs");
     const out = join(sb.dir, "modules.json");
     writeFileSync(
@@ -158,11 +158,11 @@ describe("check", () => {
     });
     expect(r.status).toBe(0);
     const loaded: string[] = JSON.parse(readFileSync(out, "utf8"));
-    for (const heavy of ["NativeModule crypto", "NativeModule net", "NativeModule tty", "NativeModule stream", "NativeModule child_process"]) {
+    for (const heavy of ["NativeModule crypto", "NativeModule net", "NativeModule tty", "NativeModule stream", "NativeModule child_process", "NativeModule os"]) {
       expect(loaded, heavy).not.toContain(heavy);
     }
-    // The main bundle runs through vm.Script (bin/apicred.js), so any dist/ module in require.cache is
-    // a lazy one (prompts, tables) that check should never need.
+    // The bundles run through vm.Script (bin/apicred.js), so any dist/ module in require.cache is a
+    // lazy one (prompts, tables) that check should never need.
     expect(loaded.filter((m) => m.startsWith(join(ROOT, "dist")))).toEqual([]);
   });
 
