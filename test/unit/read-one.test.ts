@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StoreError } from "../../src/core/errors.js";
 import { type Credential, emptyStore, type StoreDoc } from "../../src/core/types.js";
 import { serialize } from "../../src/store/adapter.js";
-import { readOneCredential, readWithoutCredentials } from "../../src/store/read-one.js";
+import { readAround, readOneCredential, readWithoutCredentials } from "../../src/store/read-one.js";
 import { Store } from "../../src/store/store.js";
 
 let dir: string;
@@ -116,3 +116,47 @@ describe("readWithoutCredentials", () => {
     expect(() => readWithoutCredentials(path)).toThrow(StoreError);
   });
 });
+
+describe("readAround: the scan through a small buffer", () => {
+  /** What the scan must find, computed from the whole text. */
+  function expected(text: string, line: number) {
+    const open = text.indexOf('\n  "credentials": [\n') + '\n  "credentials": ['.length;
+    const close = text.indexOf('\n  ],\n  "ipAllowlist": ') + 1;
+    return { head: text.slice(0, open), tail: text.slice(close), line: text.slice(open + 1, close - 1).split("\n")[line] };
+  }
+
+  // Every buffer size from 1 byte up puts each boundary (of a line, of the list's closing line, of a
+  // line longer than the buffer) at every place once.
+  it("finds the same head, tail and line at every buffer size", () => {
+    const full = doc(6);
+    full.credentials[3]!.description = "x".repeat(700); // longer than most buffers below: the buffer grows
+    for (const allowlist of [[], [{ address: "10.0.0.0/8", note: "n", addedAt: "t" }]]) {
+      full.ipAllowlist = allowlist;
+      const text = serialize(full);
+      writeFileSync(path, text);
+      for (let chunk = 1; chunk <= text.length + 1; chunk += chunk < 300 ? 1 : 97) {
+        for (const i of [0, 3, 5]) {
+          const want = expected(text, i);
+          expect(readAround(path, `{"identifier":"${full.credentials[i]!.identifier}"`, chunk), `chunk ${chunk}, credential ${i}`).toEqual(want);
+        }
+        expect(readAround(path, undefined, chunk)).toEqual({ ...expected(text, 0), line: undefined });
+      }
+    }
+  });
+
+  it("reads a store of 3,000 credentials in 64 KB pieces as the whole text reads", () => {
+    const full = doc(3000);
+    writeFileSync(path, serialize(full));
+    for (const i of [0, 1234, 2999]) expect(readOneCredential(path, full.credentials[i]!.identifier)!.credentials).toEqual([full.credentials[i]]);
+    expect(readWithoutCredentials(path)).toEqual({ ...full, credentials: [] });
+  });
+
+  it("leaves a list that ends anywhere but before ipAllowlist to the full read", () => {
+    const text = serialize(doc(3));
+    writeFileSync(path, text.replace('  ],\n  "ipAllowlist"', '  ]\n,  "ipAllowlist"'));
+    expect(readAround(path)).toBeUndefined();
+    writeFileSync(path, text.replace('"ipAllowlist"', '"allowlist"'));
+    expect(readAround(path)).toBeUndefined();
+  });
+});
+
