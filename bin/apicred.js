@@ -24,6 +24,9 @@ function cacheDir() {
   return home && isAbsolute(home) ? join(home, ".cache", "apicred") : undefined;
 }
 
+/** Bundles loaded but not run (check.cjs asked about another command): no cache is written for them. */
+const unused = new Set();
+
 function loadBundle(name) {
   const file = join(__dirname, "..", "dist", name);
   const source = readFileSync(file, "utf8");
@@ -39,6 +42,8 @@ function loadBundle(name) {
   const script = new Script(Module.wrap(source), { filename: file, cachedData });
   if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
     process.once("exit", () => {
+      // The cache holds what this run compiled: a run that only asked `accepts` would make a poor one.
+      if (unused.has(name)) return;
       try {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         const temp = `${cacheFile}.${process.pid}.tmp`;
@@ -75,7 +80,10 @@ let bundle;
 try {
   if (process.argv.includes("check")) {
     bundle = loadBundle("check.cjs");
-    if (!bundle.accepts(process.argv)) bundle = undefined; // "check" was a value, not the command
+    if (!bundle.accepts(process.argv)) {
+      unused.add("check.cjs");
+      bundle = undefined; // "check" was a value, not the command
+    }
   }
   bundle ??= loadBundle("apicred.cjs");
 } catch (err) {

@@ -75,6 +75,12 @@ describe("the V8 code cache", () => {
     expect(cachesIn(dir).filter((f) => f.startsWith("check."))).toEqual([expect.not.stringContaining("0000000000000000")]);
   });
 
+  it("writes no cache of the check bundle for a command that only mentions check", () => {
+    const xdg = join(sb.dir, "xdg-mention");
+    expect(sb.runSpawned(["--store", "check", "help"], { env: { XDG_CACHE_HOME: xdg } }).code).toBe(0);
+    expect(cachesIn(join(xdg, "apicred"))).toEqual([expect.stringMatching(/^apicred\.cjs\./)]);
+  });
+
   it("removes the temp files of runs killed while writing their cache, once they are an hour old", () => {
     const xdg = join(sb.dir, "xdg-tmp");
     const dir = join(xdg, "apicred");

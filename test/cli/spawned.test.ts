@@ -39,6 +39,17 @@ describe("every noun as a process", () => {
     expect(JSON.parse(batch.stdout.split("\n")[0]!)).toMatchObject({ allowed: true });
   });
 
+  it("a command that only mentions check runs from the full bundle; check's help is the full one", () => {
+    expect(okSpawned(["role", "create", "check", "--allow", "GetClients"])).toMatchObject({ name: "check" });
+    expect(sb.runSpawned(["--field", "grants", "role", "show", "check"])).toMatchObject({ code: 0, stdout: "GetClients\n" });
+    expect(okSpawned(["role", "delete", "check", "--yes"])).toMatchObject({ deleted: "check" });
+    for (const help of [["check", "--help"], ["check", "-qh"], ["help", "check"]]) {
+      const r = sb.runSpawned(help);
+      expect(r.code, help.join(" ")).toBe(0);
+      expect(r.stdout, help.join(" ")).toContain("Examples:\n  apicred check ci-deploy GetInvoices");
+    }
+  });
+
   it("scan finds the live secret on stdin; access-key set reads stdin", () => {
     const scan = sb.runSpawned(["scan", "--json"], { input: `token=${secret}\n` });
     expect(scan.code).not.toBe(0);
