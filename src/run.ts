@@ -2,6 +2,7 @@
 // checked, the store opened, the exit code recorded); `collect` gathers repeatable options. Owned by
 // main.ts, which starts a run and reads its result: commands import this leaf, never the registry.
 import type { Command } from "commander";
+import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import { Context, type GlobalOptions } from "./context.js";
 import { checkValue, type ValueKind } from "./core/limits.js";
 import type { IO } from "./io.js";
@@ -43,6 +44,14 @@ function commandPath(cmd: Command): string {
   for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
   return names.join(" ");
 }
+
+/**
+ * The registry's commander program as @commander-js/extra-typings types it, so that each verb's
+ * `.argument()`/`.option()` declarations give its run function's parameter types. Types only: the
+ * object is commander's own (extra-typings' index.js builds a Command of its own at load, which the
+ * bundle must not run), so a noun's `register` casts the program it is given to this.
+ */
+export type Program = CommandUnknownOpts;
 
 /**
  * Wraps a command handler: builds the Context from the global options and records the exit code the
