@@ -27,8 +27,8 @@ export function startRun(program: Command, io: IO): Run {
 }
 
 /** The IO of the run `cmd` belongs to (for actions that need no Context: completion). */
-export function runIO(cmd: Command): IO {
-  return runOf(cmd).io;
+export function runIO(cmd: Command | Program): IO {
+  return runOf(cmd as Command).io;
 }
 
 function runOf(cmd: Command): Run {
