@@ -2,6 +2,7 @@
 // checked, the store opened, the exit code recorded); `collect` gathers repeatable options. Owned by
 // command-line.ts, which starts a run and reads its result: commands import this leaf, never the registry.
 import type { Command } from "commander";
+import type { CommandUnknownOpts, OptionValues } from "@commander-js/extra-typings";
 import { Context, type GlobalOptions } from "./context.js";
 import { checkValue, type ValueKind } from "./core/limits.js";
 import type { IO } from "./io.js";
@@ -26,8 +27,8 @@ export function startRun(program: Command, io: IO): Run {
 }
 
 /** The IO of the run `cmd` belongs to (for actions that need no Context: completion). */
-export function runIO(cmd: Command): IO {
-  return runOf(cmd).io;
+export function runIO(cmd: Command | Program): IO {
+  return runOf(cmd as Command).io;
 }
 
 function runOf(cmd: Command): Run {
@@ -45,10 +46,45 @@ function commandPath(cmd: Command): string {
 }
 
 /**
- * Wraps a command handler: builds the Context from the global options and records the exit code the
- * handler returns. Handlers receive commander's positional arguments and then the verb's options.
+ * The registry's commander program as @commander-js/extra-typings types it, so that each verb's
+ * `.argument()`/`.option()` declarations give its run function's parameter types. Types only: the
+ * object is commander's own (extra-typings' index.js builds a Command of its own at load, which the
+ * bundle must not run), so a noun's `register` casts the program it is given to this.
  */
-export function act<A extends unknown[]>(handler: (ctx: Context, ...args: A) => Promise<number | void>) {
+export type Program = CommandUnknownOpts;
+
+/** True when A and B are the same type, not merely assignable one way (the usual identity test). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+/**
+ * `unknown` when run function H takes exactly what its command declares: the Context, the positional
+ * arguments, then the options, with the types extra-typings reads off the `.argument()`/`.option()`
+ * declarations (`--dry-run` is `dryRun?: true`, `--note <text>` with a default `note: string`, ...).
+ * Otherwise a type naming what was declared, which H is then not assignable to: tsc refuses a
+ * declared option missing from the options type, one the command does not declare, a wrong type or
+ * optionality, a wrong argument. H may leave the options out only when the verb declares none.
+ * Identity, not assignability: `{ note?: string }` would accept a declared `--dry-run` unseen.
+ */
+type Declared<H, Args extends unknown[], Opts> = H extends (ctx: Context, ...args: infer P) => Promise<number | void>
+  ? Same<P, [...Args, Opts]> extends true
+    ? unknown
+    : Same<P, Args> extends true
+      ? keyof Opts extends never
+        ? unknown
+        : { "the options this command declares": Opts }
+      : { "the arguments and options this command declares": [...Args, Opts] }
+  : never;
+
+/**
+ * Wraps a verb's run function for `.action()`: builds the Context from the global options, checks
+ * the values, opens the store and records the exit code the run function returns. Args and Opts
+ * are inferred only from where the result goes (`.action()` of a command typed by
+ * @commander-js/extra-typings, a types-only import), so the run function is checked against the
+ * declarations instead of the declarations being read off the run function.
+ */
+export function act<Args extends unknown[], Opts extends OptionValues, H extends (ctx: Context, ...args: never[]) => Promise<number | void>>(
+  handler: H & NoInfer<Declared<H, Args, Opts>>,
+): (...argv: [...Args, Opts, unknown]) => Promise<void> {
   return async (...argv: unknown[]): Promise<void> => {
     const cmd = argv[argv.length - 1] as Command;
     const run = runOf(cmd);
@@ -56,7 +92,7 @@ export function act<A extends unknown[]>(handler: (ctx: Context, ...args: A) => 
     run.context = ctx;
     checkValues(cmd, argv.slice(0, -2));
     await ctx.open();
-    const code = await handler(ctx, ...(argv.slice(0, -1) as A));
+    const code = await (handler as (ctx: Context, ...args: unknown[]) => Promise<number | void>)(ctx, ...argv.slice(0, -1));
     run.exitCode = code ?? 0;
   };
 }

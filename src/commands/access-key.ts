@@ -5,7 +5,7 @@ import { generateAccessKey, phpLine, setAccessKey, unsetAccessKey, validateAcces
 import { emptyAllowlistWarning } from "../core/allowlist.js";
 import { ConflictError, NotFoundError, UsageError } from "../core/errors.js";
 import type { Context } from "../context.js";
-import { act } from "../run.js";
+import { act, type Program } from "../run.js";
 import { readSecretText, stdinIsTerminal } from "../ui/input.js";
 
 /** The key piped in on stdin (read to its end, no prompt, no echo handling), less one trailing newline. */
@@ -65,7 +65,47 @@ async function issue(ctx: Context, verb: "set" | "rotate", opts: { stdin?: boole
   });
 }
 
-export function register(program: Command): void {
+export interface AccessKeySetOptions {
+  stdin?: true;
+  php?: true;
+}
+
+export async function runAccessKeySet(ctx: Context, opts: AccessKeySetOptions): Promise<number | void> {
+  return issue(ctx, "set", opts);
+}
+
+export interface AccessKeyRotateOptions {
+  php?: true;
+}
+
+export async function runAccessKeyRotate(ctx: Context, opts: AccessKeyRotateOptions): Promise<number | void> {
+  return issue(ctx, "rotate", { php: opts.php });
+}
+
+export async function runAccessKeyStatus(ctx: Context): Promise<number | void> {
+  const current = (await ctx.read()).accessKey;
+  const result = { set: current !== null, setAt: current?.setAt ?? null, fingerprint: current?.fingerprint ?? null };
+  await ctx.out.result(result, () =>
+    ctx.out.line(current ? `access key set ${current.setAt} (fingerprint ${current.fingerprint})` : "no access key set"),
+  );
+}
+
+export async function runAccessKeyUnset(ctx: Context): Promise<number | void> {
+  const doc = (await ctx.read());
+  if (doc.accessKey !== null) {
+    await ctx.confirm(
+      `Remove the access key (fingerprint ${doc.accessKey.fingerprint})? Only IPs on the allowlist will get through.`,
+    );
+  }
+  const removed = doc.accessKey === null ? false : await ctx.update((d, record) => unsetAccessKey(d, record));
+  const after = (await ctx.read());
+  await ctx.out.result({ unset: removed }, () => ctx.out.line(removed ? "removed the access key" : "no access key was set"));
+  const warning = removed ? emptyAllowlistWarning(after) : undefined;
+  if (warning) ctx.out.warn(warning);
+}
+
+export function register(registry: Command): void {
+  const program = registry as unknown as Program; // the same object, typed by its declarations
   const accessKey = program
     .command("access-key")
     .description("the global access key (WHMCS $api_access_key): lets requests through from IPs not on the allowlist");
@@ -75,43 +115,21 @@ export function register(program: Command): void {
     .description("generate a new access key (or read one with --stdin) and print it once")
     .option("--stdin", "read the key from stdin instead of generating one (16+ characters: letters, digits, !@#$%.()*[]-_)")
     .option("--php", "also print the configuration.php line: $api_access_key = '…';")
-    .action(act(async (ctx, opts: { stdin?: boolean; php?: boolean }) => issue(ctx, "set", opts)));
+    .action(act(runAccessKeySet));
 
   accessKey
     .command("rotate")
     .description("replace the access key with a newly generated one and print it once")
     .option("--php", "also print the configuration.php line: $api_access_key = '…';")
-    .action(act(async (ctx, opts: { php?: boolean }) => issue(ctx, "rotate", { php: opts.php })));
+    .action(act(runAccessKeyRotate));
 
   accessKey
     .command("status")
     .description("whether an access key is set, since when, and its fingerprint (never the key)")
-    .action(
-      act(async (ctx) => {
-        const current = (await ctx.read()).accessKey;
-        const result = { set: current !== null, setAt: current?.setAt ?? null, fingerprint: current?.fingerprint ?? null };
-        await ctx.out.result(result, () =>
-          ctx.out.line(current ? `access key set ${current.setAt} (fingerprint ${current.fingerprint})` : "no access key set"),
-        );
-      }),
-    );
+    .action(act(runAccessKeyStatus));
 
   accessKey
     .command("unset")
     .description("remove the access key: only IPs on the allowlist get through")
-    .action(
-      act(async (ctx) => {
-        const doc = (await ctx.read());
-        if (doc.accessKey !== null) {
-          await ctx.confirm(
-            `Remove the access key (fingerprint ${doc.accessKey.fingerprint})? Only IPs on the allowlist will get through.`,
-          );
-        }
-        const removed = doc.accessKey === null ? false : await ctx.update((d, record) => unsetAccessKey(d, record));
-        const after = (await ctx.read());
-        await ctx.out.result({ unset: removed }, () => ctx.out.line(removed ? "removed the access key" : "no access key was set"));
-        const warning = removed ? emptyAllowlistWarning(after) : undefined;
-        if (warning) ctx.out.warn(warning);
-      }),
-    );
+    .action(act(runAccessKeyUnset));
 }

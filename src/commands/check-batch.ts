@@ -7,7 +7,7 @@ import type { Context } from "../context.js";
 import { assertReadableStdin } from "../ui/bounded-read.js";
 import { stdinBlocks } from "../ui/input.js";
 
-export async function runBatch(ctx: Context): Promise<number> {
+export async function runCheckBatch(ctx: Context): Promise<number> {
   assertReadableStdin("check --batch", ctx.io.stdin);
   const snapshot = new Snapshot((await ctx.read()), { index: true });
   for await (const item of stdinBlocks(ctx.io.stdin)) {

@@ -6,7 +6,7 @@ import type { ParsedAddress } from "../core/ip.js";
 import { allowedActions } from "../core/reverse.js";
 import type { Context } from "../context.js";
 
-export async function runList(ctx: Context, ref: string, ip: ParsedAddress | undefined): Promise<number> {
+export async function runCheckList(ctx: Context, ref: string, ip: ParsedAddress | undefined): Promise<number> {
   const doc = (await ctx.read());
   const credential = resolveCredential(doc, ref); // unknown: exit 3, like `credential show`
   const list = allowedActions(new Snapshot(doc), credential, ip, Date.now());

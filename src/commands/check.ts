@@ -1,23 +1,24 @@
 // `apicred check <cred> <action>` and `apicred check --batch`: the decision, explained.
 // This is the hot path: it loads no prompts or tables unless --explain draws one on a terminal.
 import { type Command, Option } from "commander";
+import type { Option as TypedOption } from "@commander-js/extra-typings";
 import { type Decision, decide, Snapshot } from "../core/decide.js";
 import { UsageError } from "../core/errors.js";
 import { parseAddress } from "../core/ip.js";
 import type { Context } from "../context.js";
-import { act } from "../run.js";
-import { runBatch } from "./check-batch.js";
-import { runList } from "./check-list.js";
+import { act, type Program } from "../run.js";
+import { runCheckBatch } from "./check-batch.js";
+import { runCheckList } from "./check-list.js";
 import { readSecretInput } from "../ui/input.js";
 
-interface CheckOptions {
+export interface CheckOptions {
   ip?: string;
   secretFile?: string;
   accessKeyFile?: string;
-  explain?: boolean;
-  quiet?: boolean;
-  batch?: boolean;
-  list?: boolean;
+  explain?: true;
+  quiet?: true;
+  batch?: true;
+  list?: true;
   secret?: string;
   accessKey?: string;
 }
@@ -63,7 +64,41 @@ async function render(ctx: Context, d: Decision, opts: CheckOptions): Promise<vo
   });
 }
 
-export function register(program: Command): void {
+/** `apicred check`: one decision, or --batch, or --list. */
+export async function runCheck(ctx: Context, cred: string | undefined, action: string | undefined, opts: CheckOptions): Promise<number> {
+  if (opts.secret !== undefined || opts.accessKey !== undefined) {
+    throw new UsageError(
+      "secrets are never taken from the command line (shell history, ps); use --secret-file F / --access-key-file F " +
+        "(- for stdin) or $APICRED_SECRET / $APICRED_ACCESS_KEY",
+    );
+  }
+  if (opts.batch) {
+    if (cred !== undefined || opts.ip !== undefined || opts.secretFile !== undefined || opts.accessKeyFile !== undefined || opts.list) {
+      throw new UsageError("check --batch takes its requests on stdin, not as arguments or options");
+    }
+    return runCheckBatch(ctx);
+  }
+  if (opts.list) {
+    if (cred === undefined || action !== undefined || opts.secretFile !== undefined || opts.accessKeyFile !== undefined) {
+      throw new UsageError("check --list takes <cred> only (and --ip): it lists the actions, with no secret or access key");
+    }
+    return runCheckList(ctx, cred, opts.ip === undefined ? undefined : parseAddress(opts.ip));
+  }
+  if (cred === undefined || action === undefined) throw new UsageError("check needs <cred> and <action> (or --batch)");
+  if (opts.secretFile === "-" && opts.accessKeyFile === "-") {
+    throw new UsageError("only one of --secret-file and --access-key-file can read stdin");
+  }
+  const ip = opts.ip === undefined ? undefined : parseAddress(opts.ip);
+  const secret = await readSecretInput("--secret-file", opts.secretFile, "APICRED_SECRET", ctx.io);
+  const accessKey = await readSecretInput("--access-key-file", opts.accessKeyFile, "APICRED_ACCESS_KEY", ctx.io);
+  const snapshot = new Snapshot(await ctx.store.readForCredential(cred));
+  const decision = decide(snapshot, { credential: cred, action, ip, secret, accessKey, now: Date.now(), explain: opts.explain });
+  await render(ctx, decision, opts);
+  return decision.allowed ? 0 : 1;
+}
+
+export function register(registry: Command): void {
+  const program = registry as unknown as Program; // the same object, typed by its declarations
   program
     .command("check")
     .description("may this credential run this action (from this IP)? exit 0 allowed, 1 denied")
@@ -77,8 +112,8 @@ export function register(program: Command): void {
     .option("--batch", "read JSON Lines requests on stdin, write one decision per line")
     .option("--list", "list every action the credential may run (from --ip, when given), with the grant that allows each")
     // Refused with a pointer to the safe ways, rather than an "unknown option".
-    .addOption(new Option("--secret <secret>").hideHelp())
-    .addOption(new Option("--access-key <key>").hideHelp())
+    .addOption(new (Option as typeof TypedOption)("--secret <secret>").hideHelp())
+    .addOption(new (Option as typeof TypedOption)("--access-key <key>").hideHelp())
     .addHelpText(
       "after",
       `
@@ -89,37 +124,5 @@ Examples:
   apicred check ci-deploy GetInvoices --ip 203.0.113.7 --explain
   apicred check ci-deploy --list               # every action it may run, by category (exit 1: none)`,
     )
-    .action(
-      act(async (ctx, cred: string | undefined, action: string | undefined, opts: CheckOptions) => {
-        if (opts.secret !== undefined || opts.accessKey !== undefined) {
-          throw new UsageError(
-            "secrets are never taken from the command line (shell history, ps); use --secret-file F / --access-key-file F " +
-              "(- for stdin) or $APICRED_SECRET / $APICRED_ACCESS_KEY",
-          );
-        }
-        if (opts.batch) {
-          if (cred !== undefined || opts.ip !== undefined || opts.secretFile !== undefined || opts.accessKeyFile !== undefined || opts.list) {
-            throw new UsageError("check --batch takes its requests on stdin, not as arguments or options");
-          }
-          return runBatch(ctx);
-        }
-        if (opts.list) {
-          if (cred === undefined || action !== undefined || opts.secretFile !== undefined || opts.accessKeyFile !== undefined) {
-            throw new UsageError("check --list takes <cred> only (and --ip): it lists the actions, with no secret or access key");
-          }
-          return runList(ctx, cred, opts.ip === undefined ? undefined : parseAddress(opts.ip));
-        }
-        if (cred === undefined || action === undefined) throw new UsageError("check needs <cred> and <action> (or --batch)");
-        if (opts.secretFile === "-" && opts.accessKeyFile === "-") {
-          throw new UsageError("only one of --secret-file and --access-key-file can read stdin");
-        }
-        const ip = opts.ip === undefined ? undefined : parseAddress(opts.ip);
-        const secret = await readSecretInput("--secret-file", opts.secretFile, "APICRED_SECRET", ctx.io);
-        const accessKey = await readSecretInput("--access-key-file", opts.accessKeyFile, "APICRED_ACCESS_KEY", ctx.io);
-        const snapshot = new Snapshot(await ctx.store.readForCredential(cred));
-        const decision = decide(snapshot, { credential: cred, action, ip, secret, accessKey, now: Date.now(), explain: opts.explain });
-        await render(ctx, decision, opts);
-        return decision.allowed ? 0 : 1;
-      }),
-    );
+    .action(act(runCheck));
 }

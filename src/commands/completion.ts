@@ -3,15 +3,17 @@
 // `__complete` from dist/complete.cjs before loading this bundle; the command here gives the same
 // answer from the live tree (for callers of main(), and so the tree knows the command exists).
 import { Argument, type Command } from "commander";
+import type { Argument as TypedArgument } from "@commander-js/extra-typings";
 import { completionOutput } from "../complete/run.js";
 import { describeCommand } from "../complete/tree.js";
-import { runIO } from "../run.js";
+import type { IO } from "../io.js";
+import { runIO, type Program } from "../run.js";
 
-/** The scripts in completions/, embedded by build.mjs. */
 /** The scripts of completions/ as JSON text, {bash, zsh, fish} (build.mjs). */
 declare const APICRED_COMPLETION_SCRIPTS: string;
 
 const SHELLS = ["bash", "zsh", "fish"] as const;
+export type Shell = (typeof SHELLS)[number];
 
 const SETUP = `
 Enable completion (this command edits no file; add the line yourself):
@@ -30,16 +32,28 @@ Or install the file system-wide (bash needs the bash-completion package):
 Values (roles, credentials, admins, actions, ...) are read from the store named by --store on the
 line being completed, else $APICRED_STORE, else the default store.`;
 
+/** `apicred completion <shell>`: the committed script for that shell. */
+export function runCompletion(io: IO, shell: Shell): void {
+  io.stdout.write((JSON.parse(APICRED_COMPLETION_SCRIPTS) as Record<Shell, string>)[shell]);
+}
+
+/**
+ * `apicred __complete <words...>`: the candidates for the words typed after `apicred`, from the
+ * whole tree (this run built only the `completion` noun: program.ts).
+ */
+export async function runComplete(io: IO, words: string[], whole: Command): Promise<void> {
+  io.stdout.write(await completionOutput(describeCommand(whole), words, io.env));
+}
+
 /** `whole` builds the whole command tree (the registry passes it in: commands never import it). */
-export function register(program: Command, whole: () => Command): void {
+export function register(registry: Command, whole: () => Command): void {
+  const program = registry as unknown as Program; // the same object, typed by its declarations
   program
     .command("completion")
     .description("print the shell completion script for bash, zsh or fish")
-    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(SHELLS))
+    .addArgument(new (Argument as typeof TypedArgument)("<shell>", "bash, zsh or fish").choices(SHELLS))
     .addHelpText("after", SETUP)
-    .action((shell: (typeof SHELLS)[number], _opts: unknown, cmd: Command) => {
-      runIO(cmd).stdout.write((JSON.parse(APICRED_COMPLETION_SCRIPTS) as Record<typeof shell, string>)[shell]);
-    });
+    .action((shell, _opts, cmd) => runCompletion(runIO(cmd), shell));
 
   program
     .command("__complete", { hidden: true })
@@ -48,13 +62,11 @@ export function register(program: Command, whole: () => Command): void {
     .helpOption(false)
     .allowUnknownOption()
     .allowExcessArguments()
-    .action(async (_words: unknown, _opts: unknown, cmd: Command) => {
+    .action(async (_words, _opts, cmd) => {
       // Program options on the line (`--store`, `--json`) are parsed by commander before this runs:
       // take the words as they were typed instead.
       // commander keeps the argv it parsed in rawArgs (not in its typings).
-      const raw = (program as Command & { rawArgs: string[] }).rawArgs;
-      const words = raw.slice(raw.indexOf("__complete") + 1);
-      // This run built only the `completion` noun (program.ts); candidates come from the whole tree.
-      runIO(cmd).stdout.write(await completionOutput(describeCommand(whole()), words, runIO(cmd).env));
+      const raw = (registry as Command & { rawArgs: string[] }).rawArgs;
+      await runComplete(runIO(cmd), raw.slice(raw.indexOf("__complete") + 1), whole());
     });
 }

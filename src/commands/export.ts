@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { ConflictError, UsageError } from "../core/errors.js";
 import { applyPlan, type Change, type ChangeKind, type CreatedCredential, exportDoc, type FieldChange, type Plan, planApply } from "../core/apply/index.js";
 import type { Context } from "../context.js";
-import { act } from "../run.js";
+import { act, type Program } from "../run.js";
 import { writeFileAtomic } from "../store/files.js";
 import { readJsonFile } from "../ui/input.js";
 import { progressLine } from "../ui/progress.js";
@@ -129,41 +129,89 @@ function removals(plan: Plan): string {
     .join("\n");
 }
 
-export function register(program: Command): void {
+export interface ExportOptions {
+  file?: string;
+  schema?: true;
+}
+
+export async function runExport(ctx: Context, opts: ExportOptions): Promise<number | void> {
+  if (opts.schema) {
+    if (opts.file !== undefined) throw new UsageError("--schema prints to stdout; it takes no --file (redirect it: > apicred.schema.json)");
+    return void ctx.out.writeJson(APICRED_APPLY_SCHEMA);
+  }
+  const doc = exportDoc((await ctx.read()));
+  const text = `${JSON.stringify(doc, null, 2)}\n`;
+  if (opts.file === undefined) return void ctx.out.writeJson(text);
+  // Only the store writes its own files: an export over one of them would destroy it.
+  const target = resolve(ctx.io.cwd, opts.file); // named relative to the run's cwd
+  const own = ctx.store.ownFile?.(target);
+  if (own) throw new UsageError(`--file: ${opts.file} is ${own}; export to another file`, "invalid_input");
+  writeExport(target, opts.file, text);
+  const counts = {
+    admins: doc.admins.length,
+    actions: doc.actions.length,
+    roles: doc.roles.length,
+    credentials: doc.credentials.length,
+    ipAllowlist: doc.ipAllowlist.length,
+  };
+  await ctx.out.result({ file: opts.file, ...counts }, () =>
+    ctx.out.info(
+      `exported ${counts.admins} admins, ${counts.actions} custom actions, ${counts.roles} roles, ` +
+        `${counts.credentials} credentials and ${counts.ipAllowlist} allowlist entries to ${opts.file}`,
+    ),
+  );
+}
+
+export interface ApplyOptions {
+  file: string;
+  dryRun?: true;
+  prune?: true;
+  exitCode?: true;
+}
+
+export async function runApply(ctx: Context, opts: ApplyOptions): Promise<number | void> {
+  if (opts.exitCode && !opts.dryRun) throw new UsageError("--exit-code works only with --dry-run (apply --dry-run --exit-code)");
+  const input = await readJsonFile("--file", opts.file, ctx.io);
+  const source = opts.file === "-" ? "stdin" : opts.file;
+  const options = { prune: Boolean(opts.prune), source };
+  if (opts.dryRun) {
+    const plan = planApply(await ctx.store.readOrEmpty(), input, options, Date.now());
+    await printPlan(ctx, plan, [], true, source);
+    return opts.exitCode && plan.changes.length > 0 ? EXIT_CHANGES_PENDING : 0;
+  }
+  // --prune deletes (admins with their credentials, roles, credentials, allowlist entries): a
+  // destructive step that needs --yes, or a confirmation on a terminal, naming what goes.
+  let confirmed: string | undefined;
+  if (opts.prune && !ctx.options.yes) {
+    const preview = planApply(await ctx.store.readOrEmpty(), input, options, Date.now());
+    if (preview.counts.remove > 0) await ctx.confirm(`Remove ${removalText(preview)} that ${source} does not list?`);
+    confirmed = removals(preview);
+  }
+  const progress = progressLine("apply: creating credentials", ctx.io.stderr);
+  try {
+    const { plan, created } = await ctx.update((doc, record, now) => {
+      const plan = planApply(doc, input, options, Date.parse(now));
+      // What was confirmed must still be what gets removed (another process may have written meanwhile).
+      if (confirmed !== undefined && removals(plan) !== confirmed) {
+        throw new ConflictError("the store changed while this command ran, so the removals differ from what was confirmed; nothing changed, run it again");
+      }
+      return { plan, created: applyPlan(doc, plan, now, record, (done, total) => progress.update(done, total)) };
+    });
+    progress.end();
+    await printPlan(ctx, plan, created, false, source);
+  } finally {
+    progress.end();
+  }
+}
+
+export function register(registry: Command): void {
+  const program = registry as unknown as Program; // the same object, typed by its declarations
   program
     .command("export")
     .description("print the desired-state document (admins, custom actions, roles, credentials, allowlist): never a secret")
     .option("--file <path>", "write it to this file (atomically) instead of stdout")
     .option("--schema", "print the JSON Schema of the document instead (also in the package: schema/apply.schema.json)")
-    .action(
-      act(async (ctx, opts: { file?: string; schema?: boolean }) => {
-        if (opts.schema) {
-          if (opts.file !== undefined) throw new UsageError("--schema prints to stdout; it takes no --file (redirect it: > apicred.schema.json)");
-          return void ctx.out.writeJson(APICRED_APPLY_SCHEMA);
-        }
-        const doc = exportDoc((await ctx.read()));
-        const text = `${JSON.stringify(doc, null, 2)}\n`;
-        if (opts.file === undefined) return void ctx.out.writeJson(text);
-        // Only the store writes its own files: an export over one of them would destroy it.
-        const target = resolve(ctx.io.cwd, opts.file); // named relative to the run's cwd
-        const own = ctx.store.ownFile?.(target);
-        if (own) throw new UsageError(`--file: ${opts.file} is ${own}; export to another file`, "invalid_input");
-        writeExport(target, opts.file, text);
-        const counts = {
-          admins: doc.admins.length,
-          actions: doc.actions.length,
-          roles: doc.roles.length,
-          credentials: doc.credentials.length,
-          ipAllowlist: doc.ipAllowlist.length,
-        };
-        await ctx.out.result({ file: opts.file, ...counts }, () =>
-          ctx.out.info(
-            `exported ${counts.admins} admins, ${counts.actions} custom actions, ${counts.roles} roles, ` +
-              `${counts.credentials} credentials and ${counts.ipAllowlist} allowlist entries to ${opts.file}`,
-          ),
-        );
-      }),
-    );
+    .action(act(runExport));
 
   program
     .command("apply")
@@ -172,40 +220,5 @@ export function register(program: Command): void {
     .option("--dry-run", "print the plan and write nothing")
     .option("--prune", "also remove what the document's sections do not list (asks first; --yes when not interactive)")
     .option("--exit-code", `with --dry-run: exit ${EXIT_CHANGES_PENDING} when there are changes to make, 0 when the store already matches (for CI drift checks)`)
-    .action(
-      act(async (ctx, opts: { file: string; dryRun?: boolean; prune?: boolean; exitCode?: boolean }) => {
-        if (opts.exitCode && !opts.dryRun) throw new UsageError("--exit-code works only with --dry-run (apply --dry-run --exit-code)");
-        const input = await readJsonFile("--file", opts.file, ctx.io);
-        const source = opts.file === "-" ? "stdin" : opts.file;
-        const options = { prune: Boolean(opts.prune), source };
-        if (opts.dryRun) {
-          const plan = planApply(await ctx.store.readOrEmpty(), input, options, Date.now());
-          await printPlan(ctx, plan, [], true, source);
-          return opts.exitCode && plan.changes.length > 0 ? EXIT_CHANGES_PENDING : 0;
-        }
-        // --prune deletes (admins with their credentials, roles, credentials, allowlist entries): a
-        // destructive step that needs --yes, or a confirmation on a terminal, naming what goes.
-        let confirmed: string | undefined;
-        if (opts.prune && !ctx.options.yes) {
-          const preview = planApply(await ctx.store.readOrEmpty(), input, options, Date.now());
-          if (preview.counts.remove > 0) await ctx.confirm(`Remove ${removalText(preview)} that ${source} does not list?`);
-          confirmed = removals(preview);
-        }
-        const progress = progressLine("apply: creating credentials", ctx.io.stderr);
-        try {
-          const { plan, created } = await ctx.update((doc, record, now) => {
-            const plan = planApply(doc, input, options, Date.parse(now));
-            // What was confirmed must still be what gets removed (another process may have written meanwhile).
-            if (confirmed !== undefined && removals(plan) !== confirmed) {
-              throw new ConflictError("the store changed while this command ran, so the removals differ from what was confirmed; nothing changed, run it again");
-            }
-            return { plan, created: applyPlan(doc, plan, now, record, (done, total) => progress.update(done, total)) };
-          });
-          progress.end();
-          await printPlan(ctx, plan, created, false, source);
-        } finally {
-          progress.end();
-        }
-      }),
-    );
+    .action(act(runApply));
 }

@@ -6,7 +6,7 @@ import { UsageError } from "../core/errors.js";
 import { canonicalMaxLifetime, policyViolators, setMaxLifetime } from "../core/policy.js";
 import type { StoreDoc } from "../core/types.js";
 import type { Context } from "../context.js";
-import { act } from "../run.js";
+import { act, type Program } from "../run.js";
 
 function summary(doc: StoreDoc, now: number) {
   const violators = policyViolators(doc, now).map(({ credential: c, problem }) => ({ identifier: c.identifier, name: c.name, problem }));
@@ -25,17 +25,47 @@ async function print(ctx: Context, data: ReturnType<typeof summary>, extra: Reco
   });
 }
 
-export function register(program: Command): void {
+export async function runPolicyShow(ctx: Context): Promise<number | void> {
+  await print(ctx, summary((await ctx.read()), Date.now()));
+}
+
+export interface PolicySetOptions {
+  maxLifetime?: string;
+}
+
+export async function runPolicySet(ctx: Context, opts: PolicySetOptions): Promise<number | void> {
+  if (opts.maxLifetime === undefined) throw new UsageError("policy set: nothing to set: pass --max-lifetime DURATION (e.g. 365d)");
+  const text = canonicalMaxLifetime(opts.maxLifetime);
+  const { changed, data } = await ctx.update((doc, record, now) => ({
+    changed: setMaxLifetime(doc, text, record),
+    data: summary(doc, Date.parse(now)),
+  }));
+  ctx.out.info(changed ? `max-lifetime set to ${text}` : `max-lifetime was already ${text}`);
+  await print(ctx, data, { changed });
+}
+
+export interface PolicyUnsetOptions {
+  maxLifetime?: true;
+}
+
+export async function runPolicyUnset(ctx: Context, opts: PolicyUnsetOptions): Promise<number | void> {
+  if (!opts.maxLifetime) throw new UsageError("policy unset: name the rule to remove: --max-lifetime");
+  const { changed, data } = await ctx.update((doc, record, now) => ({
+    changed: setMaxLifetime(doc, undefined, record),
+    data: summary(doc, Date.parse(now)),
+  }));
+  ctx.out.info(changed ? "max-lifetime removed" : "no max-lifetime was set");
+  await print(ctx, data, { changed });
+}
+
+export function register(registry: Command): void {
+  const program = registry as unknown as Program; // the same object, typed by its declarations
   const policy = program.command("policy").description("store-wide rules for credentials: a maximum lifetime");
 
   policy
     .command("show")
     .description("show the policy and the credentials that break it")
-    .action(
-      act(async (ctx) => {
-        await print(ctx, summary((await ctx.read()), Date.now()));
-      }),
-    );
+    .action(act(runPolicyShow));
 
   policy
     .command("set")
@@ -46,32 +76,11 @@ export function register(program: Command): void {
       `
 Existing credentials are not changed; \`apicred doctor\` reports those that break the rule.`,
     )
-    .action(
-      act(async (ctx, opts: { maxLifetime?: string }) => {
-        if (opts.maxLifetime === undefined) throw new UsageError("policy set: nothing to set: pass --max-lifetime DURATION (e.g. 365d)");
-        const text = canonicalMaxLifetime(opts.maxLifetime);
-        const { changed, data } = await ctx.update((doc, record, now) => ({
-          changed: setMaxLifetime(doc, text, record),
-          data: summary(doc, Date.parse(now)),
-        }));
-        ctx.out.info(changed ? `max-lifetime set to ${text}` : `max-lifetime was already ${text}`);
-        await print(ctx, data, { changed });
-      }),
-    );
+    .action(act(runPolicySet));
 
   policy
     .command("unset")
     .description("remove a rule")
     .option("--max-lifetime", "remove the maximum lifetime")
-    .action(
-      act(async (ctx, opts: { maxLifetime?: boolean }) => {
-        if (!opts.maxLifetime) throw new UsageError("policy unset: name the rule to remove: --max-lifetime");
-        const { changed, data } = await ctx.update((doc, record, now) => ({
-          changed: setMaxLifetime(doc, undefined, record),
-          data: summary(doc, Date.parse(now)),
-        }));
-        ctx.out.info(changed ? "max-lifetime removed" : "no max-lifetime was set");
-        await print(ctx, data, { changed });
-      }),
-    );
+    .action(act(runPolicyUnset));
 }

@@ -5,10 +5,10 @@ import type { Command } from "commander";
 import { AppError, UsageError } from "../core/errors.js";
 import { canonicalIp, parseAddress } from "../core/ip.js";
 import type { Context } from "../context.js";
-import { act } from "../run.js";
+import { act, type Program } from "../run.js";
 import { isPostgresUrl } from "../store/open.js";
 
-interface ServeOptions {
+export interface ServeOptions {
   listen?: string;
   socket?: string;
   trustedProxy?: string[];
@@ -59,7 +59,7 @@ function asAppError(err: unknown): unknown {
   return err;
 }
 
-async function run(ctx: Context, opts: ServeOptions): Promise<void> {
+export async function runServe(ctx: Context, opts: ServeOptions): Promise<void> {
   if (opts.listen !== undefined && opts.socket !== undefined) throw new UsageError("--listen and --socket cannot be combined");
   if (opts.socket === "") throw new UsageError("--socket needs a path", "invalid_input");
   if (opts.decisionLog === "") throw new UsageError("--decision-log needs a file", "invalid_input");
@@ -68,9 +68,9 @@ async function run(ctx: Context, opts: ServeOptions): Promise<void> {
   const raw = ctx.options.store ?? ctx.env.APICRED_STORE;
   const location = raw !== undefined && isPostgresUrl(raw) ? raw : ctx.store.location;
   const flush = Number(ctx.env.APICRED_USAGE_FLUSH_MS);
-  const { runServe } = await import("../serve/main.js");
+  const { runServe: serve } = await import("../serve/main.js");
   try {
-    await runServe({
+    await serve({
       location,
       listen,
       trustedProxies,
@@ -86,7 +86,8 @@ async function run(ctx: Context, opts: ServeOptions): Promise<void> {
   }
 }
 
-export function register(program: Command): void {
+export function register(registry: Command): void {
+  const program = registry as unknown as Program; // the same object, typed by its declarations
   program
     .command("serve")
     .description("answer decisions over HTTP: POST /v1/check, GET /v1/authz (nginx auth_request), /healthz, /metrics")
@@ -94,5 +95,5 @@ export function register(program: Command): void {
     .option("--socket <path>", "listen on a Unix socket instead")
     .option("--trusted-proxy <cidr>", "believe X-Real-IP / X-Forwarded-For from these addresses; repeatable or comma-separated", collectCidrs)
     .option("--decision-log <file>", "append one JSON line per decision (no secrets); reopened on SIGHUP")
-    .action(act(async (ctx, opts: ServeOptions) => run(ctx, opts)));
+    .action(act(runServe));
 }
