@@ -9,6 +9,7 @@ import type { Engine } from "../engine.js";
 import { HttpError, parseJsonBody, readBody } from "./body.js";
 import { clientIp } from "./client-ip.js";
 import type { DecisionLog } from "./decision-log.js";
+import { decisionJson, decisionsJson } from "./decision-json.js";
 import type { Metrics } from "./metrics.js";
 import { type ParsedRequest, parseRequest } from "./request.js";
 
@@ -29,6 +30,14 @@ export interface RouteDeps {
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers }).end(text);
+}
+
+/**
+ * send() for a decision's text (decision-json.ts): the headers as a flat array, which writeHead
+ * takes without walking an object's keys.
+ */
+function sendJsonText(res: ServerResponse, text: string): void {
+  res.writeHead(200, ["content-type", "application/json", "content-length", String(Buffer.byteLength(text))]).end(text);
 }
 
 function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
@@ -118,11 +127,11 @@ export function createRoutes(deps: RouteDeps): (req: IncomingMessage, res: Serve
       const parsed: ParsedRequest[] = body.map(parseNth);
       const decisions = parsed.map((r) => engine.decideParsed(r, now));
       decidedAll(decisions, now);
-      send(res, 200, decisions);
+      sendJsonText(res, decisionsJson(decisions));
     } else {
       const d = engine.decideParsed(parseRequest(body), now);
       decided(d, now);
-      send(res, 200, d);
+      sendJsonText(res, decisionJson(d));
     }
     checkLatency.observe((performance.now() - started) / 1000);
   };

@@ -54,4 +54,18 @@ describe("an injected SHA-256", () => {
     for (const secret of [SECRET, OLD, generateSecret(), "apc_not-even-a-secret", ""]) expect(ask(native, secret)).toEqual(ask(pure, secret));
     expect(Buffer.from(nativeSha256("é")).toString("hex")).toBe(createHash("sha256").update("é", "utf8").digest("hex"));
   });
+
+  it("node:crypto's is SHA-256 of the UTF-8 bytes for any text, a fresh 32-byte array each time", () => {
+    // It reads the digest as a latin1 string and copies it: every byte value must survive that.
+    const texts = ["", SECRET, "é", "\u{1F600}", "\u0000\u00ff", "x".repeat(1000)];
+    for (let i = 0; i < 300; i++) texts.push(String.fromCharCode(...Array.from({ length: i % 50 }, (_, j) => (i * 131 + j * 977) % 0xd7ff)));
+    for (const text of texts) {
+      const digest = nativeSha256(text);
+      expect(digest).toBeInstanceOf(Uint8Array);
+      expect(Buffer.from(digest).toString("hex")).toBe(createHash("sha256").update(text, "utf8").digest("hex"));
+    }
+    const a = nativeSha256("a");
+    nativeSha256("b");
+    expect(Buffer.from(a).toString("hex")).toBe(createHash("sha256").update("a").digest("hex"));
+  });
 });
