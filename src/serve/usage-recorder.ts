@@ -30,7 +30,10 @@ export class UsageRecorder {
     if (use === undefined) this.pending.set(identifier, { at: now, ip });
     else {
       use.at = now;
-      use.ip = ip;
+      // The same address as last time is the usual case: keep the string already held. Storing each
+      // request's fresh copy into this long-lived entry makes old-to-young references that every
+      // minor garbage collection must then visit.
+      if (use.ip !== ip) use.ip = ip;
     }
     // unref: a pending write never keeps a library user's process alive; close() flushes.
     this.timer ??= setTimeout(() => void this.flush(), this.intervalMs).unref();

@@ -91,6 +91,19 @@ describe("the engine", () => {
     }
   });
 
+  it("records the last use of each credential: a later address replaces an earlier one", async () => {
+    const e = await loadEngine(sb.store, { watch: false });
+    e.decide(req());
+    e.decide({ ...req(), ip: "203.0.113.9" });
+    await e.close();
+    expect(sb.ok(["credential", "show", "ci"]).lastUsedIp).toBe("203.0.113.9");
+    const again = await loadEngine(sb.store, { watch: false });
+    again.decide({ ...req(), ip: "203.0.113.9" });
+    again.decide(req());
+    await again.close();
+    expect(sb.ok(["credential", "show", "ci"]).lastUsedIp).toBe("203.0.113.7");
+  });
+
   it("a store that cannot be loaded is an error at load (exit code 5), never an empty engine", async () => {
     await expect(loadEngine(join(sb.dir, "typo.json"))).rejects.toMatchObject({ exitCode: 5 });
   });
