@@ -1,10 +1,9 @@
 // The only place that turns an error into an exit code: runs one command line on a program.
-import { CommanderError } from "commander";
+import { type Command, CommanderError } from "commander";
 import { clip, safe } from "./core/echo.js";
 import { withHint } from "./commands/hints.js";
 import { AppError } from "./core/errors.js";
 import { warningText } from "./core/store-warnings.js";
-import type { Command } from "commander";
 import type { IO } from "./io.js";
 import { startRun } from "./run.js";
 import { makeChalk } from "./ui/color.js";
