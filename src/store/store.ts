@@ -2,7 +2,7 @@
 // file is only ever replaced by an atomic rename); every change is a locked read-modify-write whose
 // audit events are on disk before the store is replaced (store/audit.ts says why and how).
 import { randomBytes } from "node:crypto";
-import { existsSync, lstatSync, realpathSync, statSync, unlinkSync } from "node:fs";
+import { existsSync, lstatSync, realpathSync, type Stats, statSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import { LowSync } from "lowdb";
 import { StoreError } from "../core/errors.js";
@@ -160,12 +160,15 @@ export class Store {
 
   private checkPermissions(): void {
     this.checkFolders();
-    let mode: number;
+    let stat: Stats;
     try {
-      mode = statSync(this.path).mode;
+      stat = statSync(this.path);
     } catch {
       return; // missing: reported by the caller that needs it
     }
+    // A FIFO or a device would be read without end (or block forever): only a file is a store.
+    if (!stat.isFile()) throw new StoreError(`store ${this.path} is not a regular file`, "store_unreadable");
+    const mode = stat.mode;
     if (mode & 0o022) {
       throw new StoreError(
         `store ${this.path} is writable by group or others, so anyone could grant themselves access; ` +

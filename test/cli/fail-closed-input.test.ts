@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, Sandbox } from "../helpers/cli.js";
+import { BIN, ON_POSTGRES, Sandbox } from "../helpers/cli.js";
 
 let sb: Sandbox;
 let id: string;
@@ -234,6 +234,15 @@ describe("bounded reads", () => {
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(/nothing to read for 0\.7 s/);
       expect(r.ms).toBeLessThan(8000);
+    }
+  });
+
+  it.skipIf(ON_POSTGRES)("a store that is a FIFO is exit 5 at once, for check and for every other command, never a wait", () => {
+    const store = fifo();
+    for (const args of [["check", "kelvin-ci", "GetInvoices"], ["role", "list"]]) {
+      const r = spawnSync(process.execPath, [BIN, "--store", store, ...args], { env: sb.env(), encoding: "utf8", timeout: 15_000 });
+      expect(r.status, args.join(" ")).toBe(5);
+      expect(r.stderr).toContain("is not a regular file");
     }
   });
 
