@@ -54,8 +54,9 @@ const lazyModules = {
  * - child_process (with net, dgram and streams): commander requires it at load, only for stand-alone
  *   executable subcommands, which apicred has none of. Required from CommonJS, so a Proxy serves.
  * - crypto (~30 internal modules), tty (net and streams) and os: needed only to generate a secret or
- *   write, to ask about a terminal, or for the home folder, host and user name. Imported by name from ES modules, so each becomes an ES module
- *   whose functions load the real one when called (and whose objects, like webcrypto, forward to it).
+ *   write, to ask about a terminal, or for the home folder, host and user name. Imported by name from
+ *   ES modules, so each becomes an ES module whose functions load the real one when called (and
+ *   whose objects, like webcrypto, forward to it).
  *   Classes are not supported: nothing uses them.
  */
 const builtins = createRequire(import.meta.url);
@@ -167,8 +168,8 @@ const mainDefine = {
 };
 const mainBundle = { minifyWhitespace: true, minifySyntax: true, plugins: [lazyModules, lazyBuiltins, chalkWithoutProbe] };
 const results = await Promise.all([
-  // Whitespace and syntax minified (names kept, for APICRED_DEBUG's stacks): every run reads and
-  // compiles the whole text, and a third less of it is ~6 ms less start-up for `check` (measured).
+  // The main bundles, whitespace and syntax minified (names kept, for APICRED_DEBUG's stacks): every
+  // run reads and compiles the whole text, and a third less of it is ~6 ms less start-up for `check` (measured).
   build({ ...common, ...mainBundle, define: mainDefine, entryPoints: { apicred: "src/main.ts" } }),
   build({ ...common, ...mainBundle, entryPoints: { check: "src/main-check.ts" } }),
   build({ ...common, entryPoints: { prompts: "src/ui/prompts-impl.ts", table: "src/ui/table-impl.ts" } }),
