@@ -1,5 +1,6 @@
 // What every command action receives: the global options resolved once, the output, the store.
 import { UsageError } from "./core/errors.js";
+import { envMilliseconds } from "./core/limits.js";
 import type { Recorder, StoreDoc } from "./core/types.js";
 import type { IO } from "./io.js";
 import type { Backend } from "./store/backend.js";
@@ -55,8 +56,7 @@ export class Context {
 
   /** Opens the store's backend (a file store costs nothing; PostgreSQL loads its client). */
   async open(): Promise<void> {
-    const lockTimeout = Number(this.env.APICRED_LOCK_TIMEOUT_MS);
-    this.backend ??= await openBackend(this.location, { lockTimeoutMs: lockTimeout > 0 ? lockTimeout : undefined });
+    this.backend ??= await openBackend(this.location, { lockTimeoutMs: envMilliseconds(this.env, "APICRED_LOCK_TIMEOUT_MS") });
   }
 
   /** The store, through the storage port: commands never know which backend it is. */

@@ -3,6 +3,7 @@
 // dist/serve.cjs, loaded only now (node:http, prom-client and the server never load for `check`).
 import type { Command } from "commander";
 import { AppError, UsageError } from "../core/errors.js";
+import { envMilliseconds } from "../core/limits.js";
 import { canonicalIp, parseAddress } from "../core/ip.js";
 import type { Context } from "../context.js";
 import { act, type Program } from "../run.js";
@@ -67,7 +68,7 @@ export async function runServe(ctx: Context, opts: ServeOptions): Promise<void> 
   const trustedProxies = opts.trustedProxy ?? [];
   const raw = ctx.options.store ?? ctx.env.APICRED_STORE;
   const location = raw !== undefined && isPostgresUrl(raw) ? raw : ctx.store.location;
-  const flush = Number(ctx.env.APICRED_USAGE_FLUSH_MS);
+  const usageFlushMs = envMilliseconds(ctx.env, "APICRED_USAGE_FLUSH_MS");
   const { runServe: serve } = await import("../serve/main.js");
   try {
     await serve({
@@ -75,7 +76,7 @@ export async function runServe(ctx: Context, opts: ServeOptions): Promise<void> 
       listen,
       trustedProxies,
       decisionLog: opts.decisionLog,
-      usageFlushMs: flush > 0 ? flush : undefined,
+      usageFlushMs,
       // For `npm run bench:serve` only (the cost of the usage recorder): not documented for users.
       recordUsage: ctx.env.APICRED_SERVE_NO_USAGE !== "1",
       warn: (m) => ctx.io.stderr.write(`apicred serve: ${m}\n`),

@@ -2,6 +2,7 @@
 // included) between a file and PostgreSQL, either way. A target that holds anything needs --yes.
 import type { Command } from "commander";
 import { UsageError } from "../core/errors.js";
+import { envMilliseconds } from "../core/limits.js";
 import { warningText } from "../core/store-warnings.js";
 import type { StoreDoc } from "../core/types.js";
 import type { Context } from "../context.js";
@@ -30,9 +31,8 @@ export async function runStoreCopy(ctx: Context, opts: StoreCopyOptions): Promis
   const from = resolveStoreLocation(opts.from, ctx.io.cwd);
   const to = resolveStoreLocation(opts.to, ctx.io.cwd);
   if (from === to) throw new UsageError("store copy: --from and --to name the same store");
-  const lockTimeout = Number(ctx.env.APICRED_LOCK_TIMEOUT_MS);
   const source = await openBackend(from);
-  const target = await openBackend(to, { lockTimeoutMs: lockTimeout > 0 ? lockTimeout : undefined });
+  const target = await openBackend(to, { lockTimeoutMs: envMilliseconds(ctx.env, "APICRED_LOCK_TIMEOUT_MS") });
   try {
     const contents = await readContents(source);
     for (const w of source.warnings) ctx.out.warn(warningText(w));

@@ -1,6 +1,7 @@
 // Length limits of every value apicred takes (SPEC "Fail closed": arguments and fields have sane
 // length limits), in one table, and the one rule for blank values. Checked before any lookup, so a
 // 5 MB argument costs a length comparison, not a "did you mean" over every credential.
+import { quote } from "./echo.js";
 import { UsageError } from "./errors.js";
 
 /** What a value is: decides its length limit and whether it may be empty. */
@@ -54,4 +55,22 @@ export function checkValue(where: string, value: string, kind: ValueKind, allowE
     throw new UsageError(`${where}: the value has surrounding whitespace; nothing is trimmed, remove it`, "invalid_input");
   }
   return value;
+}
+
+/** The longest wait a setting may ask for: a day (Node's timers overflow past ~24.8 days). */
+const MAX_SETTING_MS = 86_400_000;
+
+/**
+ * A time in milliseconds from the environment ($APICRED_LOCK_TIMEOUT_MS, $APICRED_READ_TIMEOUT_MS,
+ * $APICRED_USAGE_FLUSH_MS): undefined when unset. Anything but a whole number from 1 ms to a day,
+ * an empty value included, is exit 2: a typo must not quietly mean the default.
+ */
+export function envMilliseconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name];
+  if (text === undefined) return undefined;
+  const ms = /^[0-9]{1,8}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(ms >= 1 && ms <= MAX_SETTING_MS)) {
+    throw new UsageError(`$${name} must be a whole number of milliseconds from 1 to ${MAX_SETTING_MS}, not ${quote(text)}`, "invalid_input");
+  }
+  return ms;
 }

@@ -11,6 +11,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../core/errors.js";
+import { envMilliseconds } from "../core/limits.js";
 import type { IO } from "../io.js";
 
 /** What a bounded read needs of the run: stdin, the environment (the time limit), the cwd. */
@@ -19,8 +20,7 @@ export type ReadIO = Pick<IO, "stdin" | "env" | "cwd">;
 export const DEFAULT_READ_TIMEOUT_MS = 5000;
 
 function readTimeoutMs(env: NodeJS.ProcessEnv): number {
-  const ms = Number(env.APICRED_READ_TIMEOUT_MS);
-  return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_READ_TIMEOUT_MS;
+  return envMilliseconds(env, "APICRED_READ_TIMEOUT_MS") ?? DEFAULT_READ_TIMEOUT_MS;
 }
 
 function size(n: number): string {

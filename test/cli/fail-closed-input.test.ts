@@ -246,6 +246,13 @@ describe("bounded reads", () => {
     }
   });
 
+  it("a malformed time setting in the environment is exit 2 naming it, never the default", () => {
+    const r = sb.run(["admin", "add", "timing"], { env: { APICRED_LOCK_TIMEOUT_MS: "5s" } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('$APICRED_LOCK_TIMEOUT_MS must be a whole number of milliseconds from 1 to 86400000, not "5s"');
+    expect(sb.run(["admin", "list", "--json"]).json().map((a: { username: string }) => a.username)).not.toContain("timing");
+  });
+
   it("a stdin pipe that stays open and silent ends with exit 2", async () => {
     const child = spawn(process.execPath, [BIN, "check", "kelvin-ci", "GetInvoices", "--secret-file", "-"], {
       env: sb.env({ APICRED_READ_TIMEOUT_MS: "500" }),

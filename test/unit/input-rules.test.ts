@@ -5,7 +5,7 @@ import { asciiLower } from "../../src/core/ascii.js";
 import { answerLine } from "../../src/core/batch.js";
 import { Snapshot } from "../../src/core/decide.js";
 import { UsageError } from "../../src/core/errors.js";
-import { checkValue, MAX_LENGTH } from "../../src/core/limits.js";
+import { checkValue, envMilliseconds, MAX_LENGTH } from "../../src/core/limits.js";
 import { fromLine } from "../../src/core/secrets.js";
 import { didYouMean, nearest } from "../../src/core/suggest.js";
 import type { StoreDoc } from "../../src/core/types.js";
@@ -123,3 +123,27 @@ describe("answerLine: strict batch lines", () => {
     expect(answer(JSON.stringify({ credential: 'a"b', action: 'c"d', secret: '"' }))).toMatchObject({ allowed: false, reason: "unknown_credential" });
   });
 });
+
+describe("envMilliseconds: a time setting from the environment", () => {
+  it.each([
+    [undefined, undefined],
+    ["1", 1],
+    ["300", 300],
+    ["86400000", 86_400_000],
+  ])("reads %j as %j", (value, ms) => {
+    expect(envMilliseconds({ APICRED_X_MS: value }, "APICRED_X_MS")).toBe(ms);
+  });
+
+  it.each(["", " 300", "300 ", "0", "-5", "1e3", "5s", "3.5", "0x10", "86400001", "999999999", "\u001b[31m"])("refuses %j with exit 2", (value) => {
+    let err: unknown;
+    try {
+      envMilliseconds({ APICRED_X_MS: value }, "APICRED_X_MS");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).exitCode).toBe(2);
+    expect((err as UsageError).message).toMatch(/^\$APICRED_X_MS must be a whole number of milliseconds from 1 to 86400000, not "/);
+  });
+});
+
