@@ -22,8 +22,6 @@ import { register as registerStore } from "./commands/store.js";
 import type { IO } from "./io.js";
 import { commandWord, rootProgram } from "./program-root.js";
 
-export { commandWord };
-
 /**
  * Every noun: the top-level command names (and aliases) a module registers, and its register
  * function, in the order `--help` lists them. The names let a run build only the command it needs:

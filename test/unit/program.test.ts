@@ -1,7 +1,8 @@
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { accepts } from "../../src/main-check.js";
-import { buildProgram, commandWord, NOUNS } from "../../src/program.js";
+import { buildProgram, NOUNS } from "../../src/program.js";
+import { commandWord } from "../../src/program-root.js";
 
 const topLevel = (program: Command) => program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
 
