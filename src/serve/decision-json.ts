@@ -8,6 +8,36 @@ import { type Decision, type Step, STEPS } from "../core/decide.js";
 
 const RESULTS = ["pass", "fail", "skipped"] as const;
 
+/**
+ * JSON.stringify of a string, exactly: printable ASCII other than `"` and `\\` is written as it is
+ * (identifiers, action names, role names, addresses), anything else goes to JSON.stringify. The scan
+ * takes a third of the time of JSON.stringify on a 32-character identifier.
+ */
+function jsonString(text: string): string {
+  if (typeof text !== "string") return JSON.stringify(text);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || code > 0x7e) return JSON.stringify(text);
+  }
+  return `"${text}"`;
+}
+
+/** `[{"role":…,"grant":…},…]` as JSON.stringify writes matches of that shape; other shapes go to it. */
+function matchedJson(matched: Decision["matched"]): string {
+  let out = "[";
+  for (let i = 0; i < matched.length; i++) {
+    const m = matched[i]!;
+    let n = 0;
+    for (const key in m) {
+      if (n === 0 ? key !== "role" : n === 1 ? key !== "grant" : true) return JSON.stringify(matched);
+      n++;
+    }
+    if (n !== 2 || typeof m.role !== "string" || typeof m.grant !== "string") return JSON.stringify(matched);
+    out += `${i === 0 ? "" : ","}{"role":${jsonString(m.role)},"grant":${jsonString(m.grant)}}`;
+  }
+  return `${out}]`;
+}
+
 /** `{"step":"credential","result":"pass"}` and the like, by step and result. */
 const PLAIN = new Map<string, Map<string, string>>(
   STEPS.map(([step]) => [step, new Map(RESULTS.map((result) => [result, JSON.stringify({ step, result })]))]),
@@ -62,8 +92,8 @@ function ownShape(d: Decision): boolean {
 
 export function decisionJson(d: Decision): string {
   if (!ownShape(d)) return JSON.stringify(d);
-  let out = `{"allowed":${d.allowed},"reason":${JSON.stringify(d.reason)},"credential":${JSON.stringify(d.credential)},"action":${JSON.stringify(d.action)},"ip":${d.ip === null ? "null" : JSON.stringify(d.ip)},"matched":`;
-  out += d.matched.length === 0 ? "[]" : JSON.stringify(d.matched);
+  let out = `{"allowed":${d.allowed},"reason":${jsonString(d.reason)},"credential":${jsonString(d.credential)},"action":${jsonString(d.action)},"ip":${d.ip === null ? "null" : jsonString(d.ip)},"matched":`;
+  out += d.matched.length === 0 ? "[]" : matchedJson(d.matched);
   out += `,${stepsJson(d.steps)}`;
   if (d.accessKey !== undefined) out += `,"accessKey":${JSON.stringify(d.accessKey)}`;
   return `${out}}`;
