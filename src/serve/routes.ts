@@ -8,6 +8,7 @@ import type { IpMatcher } from "../core/ip.js";
 import type { Engine } from "../engine.js";
 import { HttpError, parseJsonBody, readBody } from "./body.js";
 import { clientIp } from "./client-ip.js";
+import { parseFlatRequest } from "./flat-request.js";
 import type { DecisionLog } from "./decision-log.js";
 import { decisionJson, decisionsJson } from "./decision-json.js";
 import type { Metrics } from "./metrics.js";
@@ -112,7 +113,9 @@ export function createRoutes(deps: RouteDeps): (req: IncomingMessage, res: Serve
   };
 
   const answerCheck = (res: ServerResponse, text: string, started: number): void => {
-    const body = parseJsonBody(text);
+    // The usual body, one flat object, is read in one pass; any other goes the general way.
+    const flat = parseFlatRequest(text);
+    const body = flat === undefined ? parseJsonBody(text) : undefined;
     const now = Date.now();
     // Every request of an array is checked before any is decided: a 400 decides nothing.
     if (Array.isArray(body)) {
@@ -121,7 +124,7 @@ export function createRoutes(deps: RouteDeps): (req: IncomingMessage, res: Serve
       decidedAll(decisions, now);
       sendJsonText(res, decisionsJson(decisions));
     } else {
-      const d = engine.decideParsed(parseRequest(body), now);
+      const d = engine.decideParsed(flat ?? parseRequest(body), now);
       decided(d, now);
       sendJsonText(res, decisionJson(d));
     }
