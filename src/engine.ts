@@ -48,8 +48,8 @@ export interface SnapshotInfo {
 }
 
 const DEBOUNCE_MS = 20;
-/** Credentials indexed (a server decides many times per snapshot); secrets hashed by node:crypto. */
-const SNAPSHOT_OPTIONS = { index: true, sha256: nativeSha256 };
+/** Credentials indexed and verified hashes kept (a server decides many times per snapshot); secrets hashed by node:crypto. */
+const SNAPSHOT_OPTIONS = { index: true, sha256: nativeSha256, remember: true };
 
 export class Engine {
   private snapshot: Snapshot;

@@ -7,7 +7,7 @@ import { credentialLabel, CredentialIndex, findCredential, isExpired } from "./c
 import { quote } from "./echo.js";
 import { type GrantMatch, matchedGrants, type RoleIndex, roleIndex } from "./grants.js";
 import { compileMatcher, credentialIpStep, type IpMatcher, type ParsedAddress } from "./ip.js";
-import { looksLikeSecret, verifySecret } from "./secrets.js";
+import { looksLikeSecret, VerifiedHashes, verifySecret } from "./secrets.js";
 import { sha256, type Sha256 } from "./sha256.js";
 import type { Admin, Credential, StoreDoc } from "./types.js";
 
@@ -85,16 +85,21 @@ export class Snapshot {
 
   /** The SHA-256 that verifies presented secrets (see the constructor's `sha256`). */
   readonly sha256: Sha256;
+  /** Hashes already verified against a well-formed secret (long-lived snapshots only). */
+  readonly verified?: VerifiedHashes;
 
   constructor(
     readonly doc: StoreDoc,
     /**
      * `sha256`: a long-running server injects node:crypto's, ~3× faster per secret; `check` keeps
-     * core/sha256.ts's, so that node:crypto never loads at its start-up.
+     * core/sha256.ts's, so that node:crypto never loads at its start-up. `remember`: keep the
+     * stored hashes that verified (secrets.ts VerifiedHashes), for a snapshot that decides the same
+     * credentials again and again.
      */
-    { index = false, sha256: hash = sha256 }: { index?: boolean; sha256?: Sha256 } = {},
+    { index = false, sha256: hash = sha256, remember = false }: { index?: boolean; sha256?: Sha256; remember?: boolean } = {},
   ) {
     this.sha256 = hash;
+    if (remember) this.verified = new VerifiedHashes();
     this.catalog = buildCatalog(doc.actions);
     this.roles = roleIndex(doc.roles);
     this.admins = new Map(doc.admins.map((a) => [a.id, a]));
@@ -150,7 +155,7 @@ export function decide(snapshot: Snapshot, request: DecisionRequest): Decision {
   else if (!cred) add("secret", "skipped", NO_CREDENTIAL);
   else if (request.secret === undefined) add("secret", "fail", "no secret given");
   else {
-    const v = verifySecret(cred, request.secret, now, snapshot.sha256);
+    const v = verifySecret(cred, request.secret, now, snapshot.sha256, snapshot.verified);
     if (v.ok) add("secret", "pass", v.via === "previous" ? "the previous secret, inside its grace period" : "the secret matches");
     else add("secret", "fail", v.detail);
   }

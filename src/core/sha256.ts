@@ -67,6 +67,12 @@ export function matchesStoredHash(text: string, storedBase64url: string, hash: S
   return digestMatchesStored(hash(text), storedBase64url);
 }
 
+/** The 32 bytes of a stored base64url SHA-256, or undefined when it is not one. */
+export function storedDigest(storedBase64url: string): Uint8Array | undefined {
+  const out = new Uint8Array(32);
+  return decodeDigest(storedBase64url, out) ? out : undefined;
+}
+
 /** Whether a digest is the stored base64url one, compared in constant time. */
 export function digestMatchesStored(digest: Uint8Array, storedBase64url: string): boolean {
   if (!decodeDigest(storedBase64url, stored)) return false;

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { crc32 as zlibCrc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import {
@@ -12,8 +13,10 @@ import {
   SECRET_LENGTH,
   secretFormatOk,
   secretFormatProblem,
+  VerifiedHashes,
   verifySecret,
 } from "../../src/core/secrets.js";
+import { sha256 } from "../../src/core/sha256.js";
 
 describe("crc32", () => {
   it.each([
@@ -166,6 +169,39 @@ describe("hash and verification", () => {
     const c = cred(other, { secret, until: "2030-01-01T00:00:01Z" });
     expect(verifySecret(c, secret, now.getTime())).toEqual({ ok: true, via: "previous" });
     expect(verifySecret(c, secret, now.getTime() + 1000).ok).toBe(false);
+  });
+
+  it("with remembered hashes (a long-lived snapshot) every verdict is the one without them, the first time and again", () => {
+    const verified = new VerifiedHashes();
+    const notASecret = "password1";
+    const cases: [ReturnType<typeof cred>, string][] = [
+      [cred(secret), secret],
+      [cred(secret), other],
+      [cred(secret), secret.slice(0, -2)],
+      [cred(other), secret],
+      [cred(other, { secret, until: "2030-01-01T00:00:01Z" }), secret],
+      [cred(other, { secret, until: "2030-01-01T00:00:01Z" }), other],
+      [cred(other, { secret, until: "2029-12-31T00:00:00Z" }), secret],
+      // A hand-made store holding the hash of a string that is no apicred secret: malformed still.
+      [{ secretHash: hashSecret(notASecret), previousSecret: null }, notASecret],
+      [{ secretHash: "short", previousSecret: null }, secret],
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const [c, candidate] of cases) expect(verifySecret(c, candidate, now, sha256, verified)).toEqual(verifySecret(c, candidate, now));
+    }
+  });
+
+  it("remembers only a hash that a well-formed secret matched, and never the secret", () => {
+    const verified = new VerifiedHashes();
+    verifySecret(cred(secret), other, now, sha256, verified);
+    verifySecret({ secretHash: hashSecret("password1"), previousSecret: null }, "password1", now, sha256, verified);
+    verifySecret(cred(other, { secret, until: "2030-01-01T00:00:01Z" }), secret, now, sha256, verified);
+    expect(verified.matches(hashSecret(secret), sha256(secret))).toBe(false);
+    expect(verified.matches(hashSecret("password1"), sha256("password1"))).toBe(false);
+    verifySecret(cred(secret), secret, now, sha256, verified);
+    expect(verified.matches(hashSecret(secret), sha256(secret))).toBe(true);
+    expect(verified.matches(hashSecret(secret), sha256(other))).toBe(false);
+    expect(inspect(verified, { depth: 9, showHidden: true })).not.toContain(secret.slice(4));
   });
 
   it("verifies fast enough for the check hot path", () => {
