@@ -16,6 +16,8 @@ export interface CatalogAction {
 export interface Catalog {
   /** lower-case name -> action */
   readonly actions: ReadonlyMap<string, CatalogAction>;
+  /** canonical name -> action: most callers spell an action as the catalog does, and need no lower-casing */
+  readonly exact: ReadonlyMap<string, CatalogAction>;
   /** lower-case category -> canonical category */
   readonly categories: ReadonlyMap<string, string>;
 }
@@ -30,7 +32,7 @@ function builtinCatalog(): Catalog {
     categories.set(asciiLower(category), category);
     for (const name of names) actions.set(asciiLower(name), { name, category, custom: false });
   }
-  builtin = { actions, categories };
+  builtin = { actions, categories, exact: byCanonicalName(actions) };
   return builtin;
 }
 
@@ -48,11 +50,15 @@ export function buildCatalog(custom: readonly CustomAction[]): Catalog {
     actions.set(asciiLower(a.name), { name: a.name, category: a.category, custom: true });
     if (!categories.has(asciiLower(a.category))) categories.set(asciiLower(a.category), a.category);
   }
-  return { actions, categories };
+  return { actions, categories, exact: byCanonicalName(actions) };
+}
+
+function byCanonicalName(actions: ReadonlyMap<string, CatalogAction>): Map<string, CatalogAction> {
+  return new Map([...actions.values()].map((a) => [a.name, a]));
 }
 
 export function findAction(catalog: Catalog, input: string): CatalogAction | undefined {
-  return catalog.actions.get(asciiLower(input));
+  return catalog.exact.get(input) ?? catalog.actions.get(asciiLower(input));
 }
 
 export function findCategory(catalog: Catalog, input: string): string | undefined {

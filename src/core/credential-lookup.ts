@@ -25,16 +25,24 @@ export function findCredential(doc: StoreDoc, ref: string): Credential | undefin
 export class CredentialIndex {
   private readonly byIdentifier = new Map<string, Credential>();
   private readonly byName = new Map<string, Credential>();
+  /** By the name as stored: the usual spelling, found without lower-casing (names are unique in any case). */
+  private readonly byExactName = new Map<string, Credential>();
 
   constructor(credentials: readonly Credential[]) {
+    // The first of two equal keys wins, as in findCredential's scan: a hand-edited store holding two
+    // names that differ only in case must resolve the same way in `check` and in `serve`.
     for (const c of credentials) {
-      this.byIdentifier.set(c.identifier, c);
-      if (c.name !== null) this.byName.set(asciiLower(c.name), c);
+      if (!this.byIdentifier.has(c.identifier)) this.byIdentifier.set(c.identifier, c);
+      if (c.name === null) continue;
+      const lower = asciiLower(c.name);
+      if (this.byName.has(lower)) continue;
+      this.byName.set(lower, c);
+      this.byExactName.set(c.name, c);
     }
   }
 
   find(ref: string): Credential | undefined {
-    return this.byIdentifier.get(ref) ?? this.byName.get(asciiLower(ref));
+    return this.byIdentifier.get(ref) ?? this.byExactName.get(ref) ?? this.byName.get(asciiLower(ref));
   }
 }
 

@@ -53,6 +53,18 @@ describe("lookup", () => {
     expect(index.find(ref)).toBe(expected);
   });
 
+  it("a hand-edited store with two names equal but for case: the index resolves as the scan does (the first)", () => {
+    const edited = structuredClone(doc);
+    const first = { ...structuredClone(named), identifier: "F".repeat(32), name: "Ops" };
+    const second = { ...structuredClone(named), identifier: "S".repeat(32), name: "ops" };
+    edited.credentials.push(first, second);
+    const editedIndex = new CredentialIndex(edited.credentials);
+    for (const ref of ["Ops", "ops", "OPS"]) {
+      expect(findCredential(edited, ref)?.identifier).toBe(first.identifier);
+      expect(editedIndex.find(ref)?.identifier).toBe(first.identifier);
+    }
+  });
+
   it("resolveCredential: exit 3 with the nearest name", () => {
     expect(() => resolveCredential(doc, "ci-deplo")).toThrow(NotFoundError);
     expect(() => resolveCredential(doc, "ci-deplo")).toThrow(/did you mean CI-Deploy\?/);
