@@ -577,15 +577,18 @@ function engineRequest(r: GenRequest): DecisionRequest {
 // The comparison
 
 const SEEDS = process.env.APICRED_MODEL_SEED ? [Number(process.env.APICRED_MODEL_SEED)] : [1, 2, 3, 42, 1234, 20260601, 987654321, 0xdecade];
+/** The seed of the loadEngine comparison (fewer decisions: each store is written to a file and loaded). */
+const ENGINE_SEED = process.env.APICRED_MODEL_SEED ? Number(process.env.APICRED_MODEL_SEED) : 7;
 const STORES_PER_SEED = 60;
 const REQUESTS_PER_STORE = 50;
 
-interface Mismatch { where: string; request: string; engine: View; model: View; store: string }
+interface Mismatch { seed: number; where: string; request: string; engine: View; model: View; store: string }
 
 function failure(ms: Mismatch[], total: number): string {
   const m = ms[0]!;
   return [
-    `${ms.length} of ${total} decisions differ from the model; first: ${m.where} (replay: APICRED_MODEL_SEED=<seed> npx vitest run test/unit/decide-model.test.ts)`,
+    `${ms.length} disagreement(s) over ${total} random decisions; first: ${m.where}`,
+    `replay: APICRED_MODEL_SEED=${m.seed} npx vitest run test/unit/decide-model.test.ts`,
     `request: ${m.request}`,
     `engine:  ${JSON.stringify(m.engine)}`,
     `model:   ${JSON.stringify(m.model)}`,
@@ -638,11 +641,11 @@ describe("decide agrees with an independent model of SPEC.md on random stores an
             const d = decide(snapshot, engineRequest(r));
             const got = view(d);
             const where = `seed ${seed}, store ${si}, request ${ri}, ${mode} snapshot`;
-            if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push({ where, request: describeRequest(r), engine: got, model: want, store: showStore(g.doc) });
+            if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push({ seed, where, request: describeRequest(r), engine: got, model: want, store: showStore(g.doc) });
             const shape = detailProblem(d, r.explain);
-            if (shape) mismatches.push({ where: `${where}: ${shape}`, request: describeRequest(r), engine: got, model: want, store: showStore(g.doc) });
+            if (shape) mismatches.push({ seed, where: `${where}: ${shape}`, request: describeRequest(r), engine: got, model: want, store: showStore(g.doc) });
             const text = JSON.stringify(d);
-            if (hidden.some((x) => text.includes(x))) mismatches.push({ where: `${where}: a secret or key is echoed`, request: describeRequest(r), engine: got, model: want, store: "" });
+            if (hidden.some((x) => text.includes(x))) mismatches.push({ seed, where: `${where}: a secret or key is echoed`, request: describeRequest(r), engine: got, model: want, store: "" });
           }
         }
       }
@@ -662,7 +665,7 @@ describe("decide agrees with an independent model of SPEC.md on random stores an
     let total = 0;
     const dir = mkdtempSync(join(tmpdir(), "apicred-model-"));
     dirs.push(dir);
-    const rng = new Rng(7);
+    const rng = new Rng(ENGINE_SEED);
     for (let si = 0; si < 25; si++) {
       const g = randomStore(rng);
       const file = join(dir, `store-${si}.json`);
@@ -675,13 +678,13 @@ describe("decide agrees with an independent model of SPEC.md on random stores an
           total++;
           const got = view(engine.decide({ credential: r.credential, action: r.action, ip: r.ip, secret: r.secret, accessKey: r.accessKey }, r.now));
           const want = model(g.doc, r);
-          if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push({ where: `seed 7 (loadEngine), store ${si}, request ${ri}`, request: describeRequest(r), engine: got, model: want, store: showStore(g.doc) });
+          if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push({ seed: ENGINE_SEED, where: `seed ${ENGINE_SEED} (loadEngine), store ${si}, request ${ri}`, request: describeRequest(r), engine: got, model: want, store: showStore(g.doc) });
         }
       } finally {
         await engine.close();
       }
     }
     if (mismatches.length > 0) expect.fail(failure(mismatches, total));
-    expect(total).toBeGreaterThan(800);
+    expect(total).toBeGreaterThan(process.env.APICRED_MODEL_SEED ? 0 : 800);
   });
 });
