@@ -6,9 +6,11 @@
 // ties it to the audit log.
 import type { SyncAdapter } from "lowdb";
 import { StoreError } from "../core/errors.js";
+import { parseStrictJson, StrictJsonError } from "../core/strict-json.js";
 import type { StoreDoc } from "../core/types.js";
 import { readTextFile, writeFileAtomic } from "./files.js";
-import { HEAD_KEY, takeHead, validateStore } from "./schema.js";
+import { membersWritten } from "./json-members.js";
+import { checkStore, HEAD_KEY } from "./schema.js";
 
 /**
  * One top-level key per line and one array item per line: diffable and hand-editable, yet nearly as
@@ -49,8 +51,25 @@ export function parseStoreWithHead(text: string, path: string): { doc: StoreDoc;
       "store_corrupt",
     );
   }
-  const head = takeHead(parsed, path);
-  return { doc: validateStore(parsed, path), head };
+  const { doc, head, members } = checkStore(parsed, path);
+  if (membersWritten(text) !== members) refuseDuplicateKey(text, path);
+  return { doc, head };
+}
+
+/** The store holds a key twice (JSON.parse kept the last one): say where, with the strict parser. */
+function refuseDuplicateKey(text: string, path: string): never {
+  let what = "a key that appears twice";
+  try {
+    parseStrictJson(text);
+  } catch (err) {
+    if (err instanceof StrictJsonError && err.problem === "duplicate_key") {
+      what = `a ${err.reason} at line ${err.line}, column ${err.column}${err.path === "(document)" ? "" : ` (in ${err.path})`}`;
+    }
+  }
+  throw new StoreError(
+    `store ${path} is invalid: it has ${what}, and which value was meant cannot be known; fix the file by hand or restore it from a backup`,
+    "store_invalid",
+  );
 }
 
 export class StoreFile implements SyncAdapter<StoreDoc> {

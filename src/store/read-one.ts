@@ -15,7 +15,8 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { isIdentifier } from "../core/secrets.js";
 import type { StoreDoc } from "../core/types.js";
-import { validateStore } from "./schema.js";
+import { membersWritten } from "./json-members.js";
+import { checkStore } from "./schema.js";
 
 /** The line that opens the credentials list, and the one serialize writes after the list's end. */
 const OPEN = '  "credentials": [\n';
@@ -111,15 +112,26 @@ export function readAround(path: string, needle?: string, chunk = CHUNK): Around
 }
 
 /** The document around the list, parsed, with an empty list in its place; undefined if it is not one. */
-function parseAround(around: Around): Record<string, unknown> | undefined {
+function parseAround(text: string): Record<string, unknown> | undefined {
   let doc: unknown;
   try {
-    doc = JSON.parse(around.head + around.tail);
+    doc = JSON.parse(text);
   } catch {
     return undefined;
   }
   const ok = typeof doc === "object" && doc !== null && Array.isArray((doc as Record<string, unknown>).credentials);
   return ok ? (doc as Record<string, unknown>) : undefined;
+}
+
+/**
+ * The parsed parts, validated; undefined when they hold a key twice (JSON.parse kept one of them), so
+ * the full read reports it with its place in the file.
+ */
+function checked(doc: Record<string, unknown>, path: string, texts: string[]): StoreDoc | undefined {
+  const { doc: store, members } = checkStore(doc, path);
+  let written = 0;
+  for (const text of texts) written += membersWritten(text);
+  return written === members ? store : undefined;
 }
 
 /** The store with `credentials` holding just the referenced credential, or undefined (use the full read). */
@@ -128,7 +140,8 @@ export function readOneCredential(path: string, ref: string): StoreDoc | undefin
   const needle = isIdentifier(ref) ? `{"identifier":"${ref}"` : `"name":"${ref}"`;
   const around = readAround(path, needle);
   if (around?.line === undefined) return undefined;
-  const doc = parseAround(around);
+  const text = around.head + around.tail;
+  const doc = parseAround(text);
   if (!doc) return undefined;
   let line = around.line.trim();
   if (line.endsWith(",")) line = line.slice(0, -1);
@@ -137,12 +150,13 @@ export function readOneCredential(path: string, ref: string): StoreDoc | undefin
   } catch {
     return undefined;
   }
-  return validateStore(doc, path);
+  return checked(doc, path, [text, line]);
 }
 
 /** The store without its credentials (an empty list), or undefined (use the full read). */
 export function readWithoutCredentials(path: string): StoreDoc | undefined {
   const around = readAround(path);
-  const doc = around && parseAround(around);
-  return doc ? validateStore(doc, path) : undefined;
+  const text = around && around.head + around.tail;
+  const doc = text && parseAround(text);
+  return doc ? checked(doc, path, [text]) : undefined;
 }

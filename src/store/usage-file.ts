@@ -4,6 +4,7 @@
 import { StoreError } from "../core/errors.js";
 import type { UsageMap, UsageRecord } from "./backend.js";
 import { readTextFile, writeFileAtomic } from "./files.js";
+import { membersWritten } from "./json-members.js";
 import { acquireLock } from "./lock.js";
 
 const USAGE_VERSION = 1;
@@ -24,6 +25,7 @@ function parseUsage(text: string, path: string): UsageMap {
   if (version !== USAGE_VERSION) bad(`version ${JSON.stringify(version)}, expected ${USAGE_VERSION}`);
   if (typeof credentials !== "object" || credentials === null || Array.isArray(credentials)) return bad("no credentials object");
   const map: UsageMap = new Map();
+  let members = 2; // version, credentials
   for (const [id, raw] of Object.entries(credentials)) {
     const r = raw as Partial<UsageRecord> | null;
     if (
@@ -34,7 +36,10 @@ function parseUsage(text: string, path: string): UsageMap {
       bad(`bad entry for ${id}`);
     }
     map.set(id, { lastUsedAt: r!.lastUsedAt!, lastUsedIp: r!.lastUsedIp ?? null });
+    members += 1 + Object.keys(r!).length;
   }
+  // JSON.parse keeps the last of two equal keys: a credential's use written twice is not guessed at.
+  if (membersWritten(text) !== members) bad("a key appears twice");
   return map;
 }
 

@@ -329,3 +329,42 @@ describe("the lock", () => {
     }
   });
 });
+
+describe("a hand-edited store is read as written or not at all", () => {
+  /** A credential limited to 10.0.0.0/8, an allowlist open to all, and its secret in a file. */
+  function limited(): { id: string; secretFile: string } {
+    sb.ok(["admin", "add", "alice"]);
+    sb.ok(["role", "create", "billing", "--allow", "GetInvoices"]);
+    sb.ok(["ip", "add", "0.0.0.0/0"]);
+    const created = sb.ok(["credential", "create", "--admin", "alice", "--role", "billing", "--name", "ci", "--ip", "10.0.0.0/8"]);
+    const secretFile = join(sb.dir, "secret");
+    writeFileSync(secretFile, created.secret, { mode: 0o600 });
+    return { id: created.identifier, secretFile };
+  }
+  const check = (ref: string, secretFile: string) => sb.runSpawned(["check", ref, "GetInvoices", "--ip", "192.0.2.1", "--secret-file", secretFile, "--json"]);
+
+  it("a key written twice is exit 5 naming its line, for check by identifier or name and every other read; never last-wins", () => {
+    const { id, secretFile } = limited();
+    expect(check(id, secretFile).json()).toMatchObject({ allowed: false, reason: "ip_not_allowed_for_credential" });
+    const text = readFileSync(sb.store, "utf8");
+    // JSON.parse would keep the empty list: the credential would lose its IP limit.
+    writeFileSync(sb.store, text.replace('"ips":["10.0.0.0/8"]', '"ips":["10.0.0.0/8"],"ips":[]'));
+    for (const r of [check(id, secretFile), check("ci", secretFile), sb.runSpawned(["credential", "list", "--json"]), sb.runSpawned(["check", "--batch"], { input: `{"credential":"ci","action":"GetInvoices"}\n` })]) {
+      expect(r.code, r.stdout).toBe(5);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/store_invalid|is invalid/);
+      expect(r.stderr).toMatch(/duplicate key \\?"ips\\?" at line \d+, column \d+ \(in credentials\[0\]\)/);
+    }
+  });
+
+  it("an unknown key is exit 5 naming it, escaped for the terminal", () => {
+    const { id, secretFile } = limited();
+    const text = readFileSync(sb.store, "utf8");
+    writeFileSync(sb.store, text.replace('"ips":["10.0.0.0/8"]', '"ips":[],"Disabled\\u001b[2J":true'));
+    const r = sb.runSpawned(["check", id, "GetInvoices", "--ip", "10.1.1.1", "--secret-file", secretFile]);
+    expect(r.code).toBe(5);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain('credentials[0] has an unknown key "Disabled\\x1b[2J"');
+    expect(r.stderr).not.toContain("\u001b");
+  });
+});

@@ -68,6 +68,19 @@ describe("hot reload", () => {
     await within(1500, async () => (await fetch(`${s.url}/healthz`)).status === 200);
     expect(s.stderr()).toMatch(/valid again/);
   });
+
+  it("a store holding a key twice is never served as JSON.parse reads it (last wins): degraded, the last good state", async () => {
+    const s = await serve();
+    const outside = { credential: "ci", action: "GetInvoices", ip: "198.51.100.7", secret };
+    expect((await decide(s, outside)).reason).toBe("ip_not_allowed");
+    const good = readFileSync(sb.store, "utf8");
+    // The second list would open the API to every IPv4 client.
+    writeFileSync(sb.store, good.replace('"ipAllowlist": [', '"ipAllowlist": [],\n  "ipAllowlist": [\n    {"address":"0.0.0.0/0","note":"","addedAt":"2026-01-01T00:00:00.000Z"},'));
+    await within(1500, async () => (await fetch(`${s.url}/healthz`)).status === 503);
+    expect(((await (await fetch(`${s.url}/healthz`)).json()) as any).reason).toMatch(/duplicate key "ipAllowlist"/);
+    expect((await decide(s, outside)).reason).toBe("ip_not_allowed");
+    expect((await decide(s)).allowed).toBe(true);
+  });
 });
 
 describe("usage", () => {
@@ -117,6 +130,14 @@ describe("usage", () => {
     // Without any recorded usage, nothing is called unused.
     writeFileSync(join(sb.dir, "store.usage.json"), JSON.stringify({ version: 1, credentials: {} }));
     expect(sb.run(["doctor", "--json"]).json().findings.map((f: any) => f.code)).not.toContain("credential_unused");
+  });
+
+  it("a usage file holding a credential twice is refused (exit 5), not read as its last entry", () => {
+    const use = (at: string) => `{"lastUsedAt":"${at}","lastUsedIp":"203.0.113.7"}`;
+    writeFileSync(join(sb.dir, "store.usage.json"), `{"version":1,"credentials":{"${id}":${use(new Date().toISOString())},"${id}":${use("2020-01-01T00:00:00.000Z")}}}`);
+    const r = sb.run(["credential", "list", "--unused", "90d", "--json"]);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/usage file .* is invalid \(a key appears twice\)/);
   });
 });
 
