@@ -136,6 +136,7 @@ export class Engine {
       // The revision is taken before the read: a change during the read shows up at the next poll.
       const revision = await this.backend.revision?.();
       const next = new Snapshot(await this.backend.read(), SNAPSHOT_OPTIONS);
+      next.compileIps();
       this.snapshot = next;
       this.revision = revision;
       this.loadedAt = Date.now();
@@ -204,6 +205,7 @@ export async function loadEngine(source: string | Backend, options: EngineOption
   try {
     const revision = await backend.revision?.();
     const first = new Snapshot(await backend.read(), SNAPSHOT_OPTIONS);
+    first.compileIps();
     return new Engine(backend, first, revision, options, owns);
   } catch (err) {
     if (owns) await backend.close();

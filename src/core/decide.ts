@@ -5,6 +5,7 @@ import { allowlistStep, accessKeyStatus, type AccessKeyStatus } from "./access-k
 import { buildCatalog, type Catalog, findAction } from "./catalog.js";
 import { credentialLabel, CredentialIndex, findCredential, isExpired } from "./credential-lookup.js";
 import { quote } from "./echo.js";
+import { StoreError, UsageError } from "./errors.js";
 import { type GrantMatch, matchedGrants, type RoleIndex, roleIndex } from "./grants.js";
 import { compileMatcher, credentialIpStep, type IpMatcher, type ParsedAddress } from "./ip.js";
 import { looksLikeSecret, VerifiedHashes, verifySecret } from "./secrets.js";
@@ -120,14 +121,36 @@ export class Snapshot {
   }
 
   allowlistMatcher(): IpMatcher {
-    this.allowlist ??= compileMatcher(this.doc.ipAllowlist.map((e) => e.address));
+    this.allowlist ??= storedMatcher(this.doc.ipAllowlist.map((e) => e.address), "the IP allowlist");
     return this.allowlist;
   }
 
   credentialMatcher(c: Credential): IpMatcher {
     let m = this.credentialMatchers.get(c.identifier);
-    if (!m) this.credentialMatchers.set(c.identifier, (m = compileMatcher(c.ips)));
+    if (!m) this.credentialMatchers.set(c.identifier, (m = storedMatcher(c.ips, `the IP limits of credential ${credentialLabel(c)}`)));
     return m;
+  }
+
+  /**
+   * Compiles every stored IP entry now rather than at a decision that needs it: for a server's
+   * reload, so that a store holding one that cannot be read is never switched to (StoreError).
+   */
+  compileIps(): void {
+    this.allowlistMatcher();
+    for (const c of this.doc.credentials) if (c.ips.length > 0) this.credentialMatcher(c);
+  }
+}
+
+/**
+ * A matcher of stored entries. apicred stores only entries it parsed, so one that does not parse was
+ * edited by hand: a store error (exit 5), not the request's fault (exit 2), and never skipped.
+ */
+function storedMatcher(entries: readonly string[], where: string): IpMatcher {
+  try {
+    return compileMatcher(entries);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    throw new StoreError(`the store is invalid: ${where} hold an ${err.message}; fix it by hand or restore it from a backup`, "store_invalid");
   }
 }
 

@@ -357,6 +357,19 @@ describe("a hand-edited store is read as written or not at all", () => {
     }
   });
 
+  it("an IP entry that cannot be read is the store's fault (exit 5), not the request's (exit 2)", () => {
+    const { id, secretFile } = limited();
+    writeFileSync(sb.store, readFileSync(sb.store, "utf8").replace('"ips":["10.0.0.0/8"]', '"ips":["10.0.0.0/33"]'));
+    const r = check(id, secretFile);
+    expect(r.code).toBe(5);
+    expect(JSON.parse(r.stderr).error).toMatchObject({ code: "store_invalid", message: expect.stringContaining('the IP limits of credential ci hold an invalid IP address or CIDR range "10.0.0.0/33"') });
+    // A batch answers that line with the store's error and goes on, like any line it cannot decide.
+    const batch = sb.runSpawned(["check", "--batch", "--json"], { input: `{"credential":"ci","action":"GetInvoices","ip":"10.1.1.1"}\n{"credential":"nope","action":"GetInvoices"}\n` });
+    const lines = batch.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines[0].error).toMatchObject({ code: "store_invalid" });
+    expect(lines[1]).toMatchObject({ allowed: false, reason: "unknown_credential" });
+  });
+
   it("an unknown key is exit 5 naming it, escaped for the terminal", () => {
     const { id, secretFile } = limited();
     const text = readFileSync(sb.store, "utf8");

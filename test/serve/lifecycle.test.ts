@@ -81,6 +81,14 @@ describe("hot reload", () => {
     expect((await decide(s, outside)).reason).toBe("ip_not_allowed");
     expect((await decide(s)).allowed).toBe(true);
   });
+
+  it("a store holding an IP entry that cannot be read is never switched to", async () => {
+    const s = await serve();
+    writeFileSync(sb.store, readFileSync(sb.store, "utf8").replace('"address":"203.0.113.0/24"', '"address":"203.0.113.0/33"'));
+    await within(1500, async () => (await fetch(`${s.url}/healthz`)).status === 503);
+    expect(((await (await fetch(`${s.url}/healthz`)).json()) as any).reason).toMatch(/the IP allowlist hold an invalid IP address or CIDR range "203\.0\.113\.0\/33"/);
+    expect((await decide(s)).allowed).toBe(true);
+  });
 });
 
 describe("usage", () => {

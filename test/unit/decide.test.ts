@@ -241,3 +241,32 @@ describe("decide: the report", () => {
     expect(d.ip).toBe("::ffff:203.0.113.7");
   });
 });
+
+describe("decide: a stored IP entry that cannot be read (a hand edit)", () => {
+  it.each([
+    ["a credential's IP limit", store({ creds: [cred({ ips: ["10.0.0.0/33"] })] }), /the IP limits of credential ci hold an invalid IP address or CIDR range "10\.0\.0\.0\/33"/],
+    ["an allowlist entry", store({ allowlist: ["203.0.113.0/24", "nope"] }), /the IP allowlist hold an invalid IP address or CIDR range "nope"/],
+  ])("%s: a store error (exit 5), never the request's fault and never skipped", (_what, doc, names) => {
+    for (const index of [false, true]) {
+      const snapshot = new Snapshot(doc, { index });
+      for (const attempt of [() => decide(snapshot, { credential: "ci", action: "GetInvoices", ip: parseAddress("203.0.113.7"), now: NOW }), () => snapshot.compileIps()]) {
+        let thrown: any;
+        try {
+          attempt();
+        } catch (err) {
+          thrown = err;
+        }
+        expect(thrown?.exitCode).toBe(5);
+        expect(thrown.code).toBe("store_invalid");
+        expect(thrown.message).toMatch(names);
+      }
+    }
+  });
+
+  it("compileIps passes a store whose entries all read, and decisions use what it compiled", () => {
+    const snapshot = new Snapshot(store({ creds: [cred({ ips: ["10.0.0.0/8", "2001:db8::1"] })], allowlist: ["10.0.0.0/8", "2001:db8::/32"] }));
+    expect(() => snapshot.compileIps()).not.toThrow();
+    const at = (ip: string) => decide(snapshot, { credential: "ci", action: "GetInvoices", ip: parseAddress(ip), now: NOW }).reason;
+    expect([at("10.1.2.3"), at("2001:db8::1"), at("2001:db8::2")]).toEqual(["allowed", "allowed", "ip_not_allowed_for_credential"]);
+  });
+});
