@@ -2,6 +2,7 @@
 // checked here, in the main bundle, so their errors are ordinary usage errors; the server itself is
 // dist/serve.cjs, loaded only now (node:http, prom-client and the server never load for `check`).
 import type { Command } from "commander";
+import { quote } from "../core/echo.js";
 import { AppError, UsageError } from "../core/errors.js";
 import { envMilliseconds } from "../core/limits.js";
 import { canonicalIp, parseAddress } from "../core/ip.js";
@@ -69,6 +70,9 @@ export async function runServe(ctx: Context, opts: ServeOptions): Promise<void> 
   const raw = ctx.options.store ?? ctx.env.APICRED_STORE;
   const location = raw !== undefined && isPostgresUrl(raw) ? raw : ctx.store.location;
   const usageFlushMs = envMilliseconds(ctx.env, "APICRED_USAGE_FLUSH_MS");
+  const noUsage = ctx.env.APICRED_SERVE_NO_USAGE;
+  // A typo (`true`, `yes`) must not quietly leave the recorder on while a benchmark says it is off.
+  if (noUsage !== undefined && noUsage !== "1") throw new UsageError(`$APICRED_SERVE_NO_USAGE must be 1 or unset, not ${quote(noUsage)}`, "invalid_input");
   const { runServe: serve } = await import("../serve/main.js");
   try {
     await serve({
@@ -78,7 +82,7 @@ export async function runServe(ctx: Context, opts: ServeOptions): Promise<void> 
       decisionLog: opts.decisionLog,
       usageFlushMs,
       // For `npm run bench:serve` only (the cost of the usage recorder): not documented for users.
-      recordUsage: ctx.env.APICRED_SERVE_NO_USAGE !== "1",
+      recordUsage: noUsage === undefined,
       warn: (m) => ctx.io.stderr.write(`apicred serve: ${m}\n`),
       announce: (line) => ctx.io.stdout.write(`${line}\n`),
     });

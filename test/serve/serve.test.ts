@@ -186,6 +186,11 @@ describe("the command", () => {
     ]) {
       expect(sb.run(["serve", ...args]).code, args.join(" ")).toBe(2);
     }
+    for (const value of ["true", "0", ""]) {
+      const r = sb.run(["serve", "--listen", "127.0.0.1:0"], { env: { APICRED_SERVE_NO_USAGE: value } });
+      expect(r.code, value).toBe(2);
+      expect(r.stderr).toContain(`$APICRED_SERVE_NO_USAGE must be 1 or unset, not "${value}"`);
+    }
     const missing = sb.run(["serve", "--listen", "127.0.0.1:0"], { env: { APICRED_STORE: join(sb.dir, "typo.json") } });
     expect(missing.code).toBe(5);
     expect(missing.stderr).toContain("typo.json");
