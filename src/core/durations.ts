@@ -55,7 +55,8 @@ export function parseDuration(text: string, flag?: string): number {
   return ms;
 }
 
-function daysInMonth(year: number, month: number): number {
+/** Days in `month` (1–12) of `year`. */
+export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 

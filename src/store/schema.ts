@@ -4,6 +4,7 @@
 // while its editor thinks it off), a time Date.parse would read otherwise, and two items one lookup
 // would find are refused too. Keys written twice are found against the text (json-members.ts).
 import { asciiLower } from "../core/ascii.js";
+import { daysInMonth } from "../core/durations.js";
 import { quote } from "../core/echo.js";
 import { StoreError } from "../core/errors.js";
 import { isMaxLifetime } from "../core/policy.js";
@@ -24,7 +25,7 @@ const time: Check = (v) => {
   const m = typeof v === "string" ? ISO_TIME.exec(v) : null;
   if (!m) return false;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 };
 const timeOrNull: Check = (v) => v === null || time(v);
 const strArray: Check = (v) => Array.isArray(v) && v.every((x) => typeof x === "string");
