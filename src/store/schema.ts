@@ -20,7 +20,7 @@ const strOrNull: Check = (v) => v === null || typeof v === "string";
  * Date.parse reads differently (`1` as 2001, `2026-02-31` as March 3rd, a time without a zone in the
  * server's local time) could make a credential expire later than its editor meant.
  */
-const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
 const time: Check = (v) => {
   const m = typeof v === "string" ? ISO_TIME.exec(v) : null;
   if (!m) return false;
