@@ -29,8 +29,9 @@ export class CredentialIndex {
   private readonly byExactName = new Map<string, Credential>();
 
   constructor(credentials: readonly Credential[]) {
-    // The first of two equal keys wins, as in findCredential's scan: a hand-edited store holding two
-    // names that differ only in case must resolve the same way in `check` and in `serve`.
+    // The first of two equal keys wins, as in findCredential's scan, so `check` and `serve` never
+    // resolve a reference differently (a store read from a file or PostgreSQL holds no such pair:
+    // store/schema.ts refuses it; a document handed to a Snapshot directly may).
     for (const c of credentials) {
       if (!this.byIdentifier.has(c.identifier)) this.byIdentifier.set(c.identifier, c);
       if (c.name === null) continue;

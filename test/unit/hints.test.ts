@@ -12,19 +12,12 @@ import { AppError, type Hint, NotFoundError, UsageError } from "../../src/core/e
 import { canonicalGrant } from "../../src/core/grants.js";
 import { parseIpOrCidr } from "../../src/core/ip.js";
 import { emptyStore, type StoreDoc } from "../../src/core/types.js";
+import { thrown } from "../helpers/thrown.js";
 
 const NOW = "2030-01-01T00:00:00.000Z";
 const noop = () => {};
 
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return err as AppError;
-  }
-  throw new Error("nothing was thrown");
-}
+const appError = (fn: () => unknown): AppError => thrown(fn, AppError);
 
 function store(): StoreDoc {
   const doc = emptyStore();
@@ -36,35 +29,35 @@ function store(): StoreDoc {
 const CASES: [string, () => AppError, string, Hint, string][] = [
   [
     "a CIDR with host bits set",
-    () => thrown(() => parseIpOrCidr("10.0.0.5/8")),
+    () => appError(() => parseIpOrCidr("10.0.0.5/8")),
     'invalid IP address or CIDR range "10.0.0.5/8": host bits are set after /8; the network is 10.0.0.0/8',
     { code: "cidr_host_bits_set", params: { network: "10.0.0.0/8" } },
     'invalid IP address or CIDR range "10.0.0.5/8": host bits are set after /8; the network is 10.0.0.0/8 (pass --normalize to store that)',
   ],
   [
     "an IPv6 CIDR with host bits set",
-    () => thrown(() => parseIpOrCidr("2001:db8::1/32")),
+    () => appError(() => parseIpOrCidr("2001:db8::1/32")),
     'invalid IP address or CIDR range "2001:db8::1/32": host bits are set after /32; the network is 2001:db8::/32',
     { code: "cidr_host_bits_set", params: { network: "2001:db8::/32" } },
     'invalid IP address or CIDR range "2001:db8::1/32": host bits are set after /32; the network is 2001:db8::/32 (pass --normalize to store that)',
   ],
   [
     "an unknown action in a grant",
-    () => thrown(() => canonicalGrant(buildCatalog([]), "Billing")),
+    () => appError(() => canonicalGrant(buildCatalog([]), "Billing")),
     'unknown action "Billing" in grant (did you mean Billing:*?)',
     { code: "grant_unknown", params: {} },
     'unknown action "Billing" in grant (did you mean Billing:*?); see `apicred action list` and `apicred action categories`',
   ],
   [
     "an unknown category in a grant",
-    () => thrown(() => canonicalGrant(buildCatalog([]), "Nosuch:*")),
+    () => appError(() => canonicalGrant(buildCatalog([]), "Nosuch:*")),
     'unknown category "Nosuch" in grant',
     { code: "grant_unknown", params: {} },
     'unknown category "Nosuch" in grant; see `apicred action list` and `apicred action categories`',
   ],
   [
     "a pattern matching nothing",
-    () => thrown(() => canonicalGrant(buildCatalog([]), "GetClientz*")),
+    () => appError(() => canonicalGrant(buildCatalog([]), "GetClientz*")),
     'grant "GetClientz*" matches no action in the catalog (did you mean GetClientG*?)',
     { code: "grant_matches_nothing", params: {} },
     'grant "GetClientz*" matches no action in the catalog (did you mean GetClientG*?); see `apicred action list`',
@@ -74,7 +67,7 @@ const CASES: [string, () => AppError, string, Hint, string][] = [
     () => {
       const doc = store();
       doc.ipAllowlist.push({ address: "10.0.0.0/8", note: "", addedAt: NOW });
-      return thrown(() => requireEntry(doc, "10.0.0.1"));
+      return appError(() => requireEntry(doc, "10.0.0.1"));
     },
     "10.0.0.1 is not on the IP allowlist",
     { code: "allowlist_entry_missing", params: {} },
@@ -86,7 +79,7 @@ const CASES: [string, () => AppError, string, Hint, string][] = [
       const doc = store();
       addAdmin(doc, "bob", NOW, noop);
       setAdminDisabled(doc, "bob", true, noop);
-      return thrown(() => createCredential(doc, { admin: "bob" }, NOW, noop));
+      return appError(() => createCredential(doc, { admin: "bob" }, NOW, noop));
     },
     "admin bob is disabled",
     { code: "admin_disabled", params: { admin: "bob" } },
@@ -97,7 +90,7 @@ const CASES: [string, () => AppError, string, Hint, string][] = [
     () => {
       const doc = store();
       doc.policy = { maxLifetime: "30d" };
-      return thrown(() => createCredential(doc, { admin: "alice", name: "x" }, NOW, noop));
+      return appError(() => createCredential(doc, { admin: "alice", name: "x" }, NOW, noop));
     },
     "credential x: it never expires, but the policy allows at most 30d",
     { code: "lifetime_on_create", params: { maxLifetime: "30d" } },
@@ -109,7 +102,7 @@ const CASES: [string, () => AppError, string, Hint, string][] = [
       const doc = store();
       createCredential(doc, { admin: "alice", name: "leg" }, NOW, noop);
       doc.policy = { maxLifetime: "30d" };
-      return thrown(() => editCredential(doc, "leg", { description: "hi" }, noop, Date.parse(NOW)));
+      return appError(() => editCredential(doc, "leg", { description: "hi" }, noop, Date.parse(NOW)));
     },
     "credential leg: it never expires, but the policy allows at most 30d",
     { code: "lifetime_on_edit", params: { maxLifetime: "30d" } },
@@ -121,7 +114,7 @@ const CASES: [string, () => AppError, string, Hint, string][] = [
       const doc = store();
       createCredential(doc, { admin: "alice", name: "leg" }, NOW, noop);
       doc.policy = { maxLifetime: "30d" };
-      return thrown(() => rotateCredential(doc, "leg", 0, NOW, noop));
+      return appError(() => rotateCredential(doc, "leg", 0, NOW, noop));
     },
     "credential leg: it never expires, but the policy allows at most 30d",
     { code: "lifetime_on_rotate", params: { credential: "leg", maxLifetime: "30d" } },

@@ -11,6 +11,7 @@ import { type Credential, emptyStore, type StoreDoc } from "../../src/core/types
 import { serialize } from "../../src/store/adapter.js";
 import { readOneCredential, readWithoutCredentials } from "../../src/store/read-one.js";
 import { Store } from "../../src/store/store.js";
+import { thrown } from "../helpers/thrown.js";
 
 let dir: string;
 let path: string;
@@ -43,16 +44,6 @@ function edited(from: string, to: string): string {
   const text = serialize(doc(), "0123456789abcdef");
   expect(text).toContain(from);
   return text.replace(from, to);
-}
-
-function refusal(fn: () => unknown): StoreError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(StoreError);
-    return err as StoreError;
-  }
-  throw new Error("expected a StoreError");
 }
 
 describe("a store file", () => {
@@ -88,7 +79,7 @@ describe("a store file", () => {
 
   it.each(CASES)("refuses %s (exit 5, naming it), on the full read and the fast reads", (_what, from, to, names) => {
     writeFileSync(path, edited(from, to));
-    const err = refusal(() => new Store(path).read());
+    const err = thrown(() => new Store(path).read(), StoreError);
     expect(err.exitCode).toBe(5);
     expect(err.code).toBe("store_invalid");
     expect(err.message).toMatch(names);
@@ -125,7 +116,7 @@ describe("a store file", () => {
     const d = doc();
     edit(d);
     writeFileSync(path, serialize(d));
-    const err = refusal(() => new Store(path).read());
+    const err = thrown(() => new Store(path).read(), StoreError);
     expect(err.code).toBe("store_invalid");
     expect(err.message).toMatch(names);
     // Outside the credentials list, the fast reads see it too.
@@ -144,7 +135,7 @@ describe("a store file", () => {
     // As read-one.ts says: `check` reads one credential's line; another's damage is for every other command.
     writeFileSync(path, edited('"name":"other","adminId":"adm"', '"name":"other","name":"x","adminId":"adm"'));
     expect(readOneCredential(path, ID)!.credentials).toEqual([doc().credentials[0]]);
-    expect(refusal(() => new Store(path).read()).message).toMatch(/duplicate key "name" .*\(in credentials\[1\]\)/);
+    expect(thrown(() => new Store(path).read(), StoreError).message).toMatch(/duplicate key "name" .*\(in credentials\[1\]\)/);
   });
 
   it.each([

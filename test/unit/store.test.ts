@@ -11,6 +11,7 @@ import { serialize } from "../../src/store/adapter.js";
 import { acquireLock } from "../../src/store/lock.js";
 import { auditPathFor, resolveStorePath } from "../../src/store/paths.js";
 import { Store } from "../../src/store/store.js";
+import { thrown } from "../helpers/thrown.js";
 
 let dir: string;
 let path: string;
@@ -28,15 +29,7 @@ function addAdmin(store: Store, username: string) {
   });
 }
 
-function storeError(fn: () => unknown): StoreError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(StoreError);
-    return err as StoreError;
-  }
-  throw new Error("expected a StoreError");
-}
+const storeError = (fn: () => unknown): StoreError => thrown(fn, StoreError);
 
 describe("paths", () => {
   it.each([
