@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import {
   closeSync,
+  constants,
   fstatSync,
   fsyncSync,
   mkdirSync,
@@ -19,9 +20,27 @@ import {
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
-/** A file's whole text (UTF-8). */
+/**
+ * The most the store or its usage file may hold: 100,000 credentials take ~35 MB, and a JS string
+ * cannot hold much more than 512 MiB, so past this the read would fail anyway, later and less clearly.
+ */
+export const MAX_STORE_FILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The whole text (UTF-8) of one of the store's own files, bounded: only a regular file of at most
+ * MAX_STORE_FILE_BYTES (a FIFO planted there would block the read forever, a device never end it).
+ * Opened without blocking and checked on the open descriptor, so a swap after a check cannot slip in.
+ */
 export function readTextFile(path: string): string {
-  return readFileSync(path, "utf8");
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new Error("it is not a regular file");
+    if (stat.size > MAX_STORE_FILE_BYTES) throw new Error(`it is larger than ${MAX_STORE_FILE_BYTES / 1024 / 1024} MiB`);
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -1,13 +1,16 @@
 // store/files.ts: the one atomic writer (store and export), and a store that is a symlink.
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StoreError } from "../../src/core/errors.js";
 import { emptyStore } from "../../src/core/types.js";
 import { serialize, StoreFile } from "../../src/store/adapter.js";
-import { readTextFile, writeFileAtomic } from "../../src/store/files.js";
+import { MAX_STORE_FILE_BYTES, readTextFile, writeFileAtomic } from "../../src/store/files.js";
 import { Store } from "../../src/store/store.js";
+import { readUsageFile } from "../../src/store/usage-file.js";
+import { thrown } from "../helpers/thrown.js";
 
 let dir: string;
 beforeEach(() => {
@@ -43,6 +46,33 @@ describe("writeFileAtomic", () => {
     // The temp file was made beside the target (same filesystem for the rename), and is gone.
     expect(readdirSync(join(dir, "real"))).toEqual(["target.json"]);
     expect(readdirSync(dir).sort()).toEqual(["link.json", "real"]);
+  });
+});
+
+describe("readTextFile: the store's own files, bounded", () => {
+  it("reads a regular file up to the limit, refuses one past it without reading it", () => {
+    const file = join(dir, "f.json");
+    writeFileSync(file, "{}");
+    expect(readTextFile(file)).toBe("{}");
+    truncateSync(file, MAX_STORE_FILE_BYTES + 1); // sparse: no disk, and never read
+    expect(() => readTextFile(file)).toThrow("it is larger than 256 MiB");
+  });
+
+  it("refuses a FIFO at once (it would block the read forever) and a folder", () => {
+    const fifo = join(dir, "fifo");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    const started = Date.now();
+    expect(() => readTextFile(fifo)).toThrow("it is not a regular file");
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(() => readTextFile(dir)).toThrow("it is not a regular file");
+  });
+
+  it("through the usage file: exit 5 naming it", () => {
+    const usage = join(dir, "store.usage.json");
+    expect(spawnSync("mkfifo", [usage]).status).toBe(0);
+    const err = thrown(() => readUsageFile(usage), StoreError);
+    expect(err.exitCode).toBe(5);
+    expect(err.message).toBe(`cannot read the usage file ${usage}: it is not a regular file`);
   });
 });
 
